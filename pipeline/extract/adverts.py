@@ -1,0 +1,228 @@
+"""Adverts: group a page's blocks into units (one role or a group of roles each) and attach to each unit
+the salary, closing date, hours, contract and location stated for it.
+
+Rules, in order of precedence:
+- a listing card (a repeated li/article) is one unit, titled by its heading;
+- a heading that is a role title opens a unit that lasts until a heading of the same or higher level;
+- in running text a role advertised at the start of a block ("The Team Manager post ..."), before a
+  posting noun ("these Neighbourhood Outreach Worker roles") or after a recruiting cue ("we are looking
+  for a ...") opens a unit; "The following positions will be based in ..." opens a unit for roles the
+  page does not name;
+- a salary or closing date joins the open unit; one stated for a group ("these jobs") when the open
+  unit already has one waits for the next unit; one stated for "the following posts" before a list of
+  roles applies to each role of the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+from pipeline.extract.contacts import extract_postcodes
+from pipeline.extract.dates import extract_dates
+from pipeline.extract.employers import extract_employers
+from pipeline.extract.models import Block, DateMention, RoleMention, Salary, VacancyCandidate
+from pipeline.extract.nlp import sentence_at
+from pipeline.extract.roles import role_mentions, title_key
+from pipeline.extract.salaries import extract_salaries
+from pipeline.extract.terms import (extract_contract, extract_hours, extract_location, refers_forward,
+                                    refers_to_group)
+
+_TEXT_LEVEL = 99  # units opened in running text close at any heading
+
+
+@dataclass
+class _Fact:
+    kind: str  # salary | closing
+    value: Any
+    sentence: str
+    group_ref: bool
+    forward: bool
+
+
+@dataclass
+class _Unit:
+    titles: list[str]
+    level: int
+    group: int
+    unnamed: bool = False
+    salary: Salary | None = None
+    closing: DateMention | None = None
+    evidence: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def add_evidence(self, sentence: str) -> None:
+        if sentence and sentence not in self.evidence:
+            self.evidence.append(sentence)
+
+    def has(self, kind: str) -> bool:
+        return getattr(self, kind) is not None
+
+    def accept(self, fact: _Fact) -> None:
+        setattr(self, fact.kind, fact.value)
+        self.add_evidence(fact.sentence)
+
+
+def _facts(block: Block, doc: Doc, reference: dt.date | None) -> list[_Fact]:
+    text = block.text
+    facts: list[_Fact] = []
+    label = block.label if block.kind == "field" else None
+    if label not in ("reference", "grade", "contact"):
+        for salary in extract_salaries(text):
+            facts.append(_fact("salary", salary, doc, text.find(salary.text[:8])))
+    for date in extract_dates(text, reference, label):
+        if date.is_closing:
+            facts.append(_fact("closing", date, doc, text.find(date.text)))
+    if label:
+        for fact in facts:
+            fact.sentence = f"{block.label}: {text}" if block.label else text
+    return facts
+
+
+def _fact(kind: str, value: Any, doc: Doc, offset: int) -> _Fact:
+    sentence = sentence_at(doc, max(offset, 0))
+    return _Fact(kind, value, sentence, refers_to_group(sentence), refers_forward(sentence))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, DateMention) and isinstance(b, DateMention):
+        return a.date == b.date
+    if isinstance(a, Salary) and isinstance(b, Salary):
+        return (a.min, a.max, a.period) == (b.min, b.max, b.period)
+    return False
+
+
+@dataclass
+class _Linker:
+    reference: dt.date | None
+    units: list[_Unit] = field(default_factory=list)
+    current: _Unit | None = None
+    pending_next: list[_Fact] = field(default_factory=list)
+    pending_list: list[_Fact] = field(default_factory=list)
+    list_used: bool = False
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.units.append(self.current)
+        self.current = None
+
+    def open(self, unit: _Unit, block: Block) -> None:
+        self.close()
+        self.current = unit
+        for fact in self.pending_next:
+            if not unit.has(fact.kind):
+                unit.accept(fact)
+        self.pending_next.clear()
+        if self.pending_list and block.kind in ("item", "heading"):
+            for fact in self.pending_list:
+                if not unit.has(fact.kind):
+                    unit.accept(fact)
+            self.list_used = True
+
+    def attach(self, fact: _Fact, roles_follow: bool) -> None:
+        unit = self.current
+        if fact.forward and roles_follow:
+            self.pending_list.append(fact)
+            self.list_used = False
+        elif unit is None:
+            self.pending_next.append(fact)
+        elif not unit.has(fact.kind):
+            unit.accept(fact)
+        elif _same(getattr(unit, fact.kind), fact.value):
+            unit.add_evidence(fact.sentence)
+        elif fact.group_ref:
+            self.pending_next.append(fact)
+
+    def feed(self, block: Block, doc: Doc, roles_follow: bool) -> None:
+        if block.kind != "item" and self.list_used:
+            self.pending_list.clear()
+            self.list_used = False
+        unit = self.current
+        if unit is not None and block.group != unit.group:
+            self.close()
+        mentions = [m for m in role_mentions(block, doc) if m.anchor]
+        if block.kind == "heading":
+            self._heading(block, mentions)
+        elif mentions:
+            self._text_anchor(block, doc, mentions)
+        elif refers_forward(block.text) and not extract_salaries(block.text) and not self._closing_in(block):
+            unit = _Unit([], _TEXT_LEVEL, block.group, unnamed=True)
+            self.open(unit, block)
+            unit.add_evidence(sentence_at(doc, block.text.lower().find("following")))
+        if self.current is not None:
+            self.current.texts.append(block.text)
+            if block.kind == "field" and block.label:
+                self.current.fields.setdefault(block.label, block.text)
+        for fact in _facts(block, doc, self.reference):
+            self.attach(fact, roles_follow)
+
+    def _closing_in(self, block: Block) -> bool:
+        return any(d.is_closing for d in extract_dates(block.text, self.reference))
+
+    def _heading(self, block: Block, mentions: list[RoleMention]) -> None:
+        unit = self.current
+        if mentions or block.group:
+            # A listing card's heading is its title as the site wrote it (structure before text rules).
+            titles = [block.text] if block.group or not mentions else [m.title for m in mentions]
+            self.open(_Unit(titles, block.level, block.group), block)
+            assert self.current is not None
+            self.current.add_evidence(block.text)
+        elif unit is not None and block.level <= unit.level:
+            self.close()
+
+    def _text_anchor(self, block: Block, doc: Doc, mentions: list[RoleMention]) -> None:
+        unit = self.current
+        keys = {title_key(m.title) for m in mentions}
+        if unit is not None and (unit.level != _TEXT_LEVEL and block.kind != "item"
+                                 or keys <= {title_key(t) for t in unit.titles}):
+            unit.add_evidence(sentence_at(doc, block.text.find(mentions[0].text)))
+            return
+        titles = list(dict.fromkeys(m.title for m in mentions))
+        self.open(_Unit(titles, _TEXT_LEVEL, block.group), block)
+        assert self.current is not None
+        self.current.add_evidence(sentence_at(doc, block.text.find(mentions[0].text)))
+
+
+def _roles_follow(blocks: list[Block], docs: list[Doc], index: int) -> bool:
+    """True when the next block is a list item or heading that names a role."""
+    for block, doc in zip(blocks[index + 1:index + 2], docs[index + 1:index + 2], strict=False):
+        return block.kind in ("item", "heading") and bool(role_mentions(block, doc))
+    return False
+
+
+def _candidates(unit: _Unit, method: str) -> list[VacancyCandidate]:
+    text = "\n".join(unit.texts)
+    hours, per_week = extract_hours(unit.fields.get("hours", "") or text)
+    contract = extract_contract(unit.fields.get("contract", "")) or extract_contract(text)
+    location = unit.fields.get("location") or extract_location(text)
+    postcodes = extract_postcodes(unit.fields.get("location", "")) or extract_postcodes(text)
+    employers = extract_employers(unit.fields.get("employer", "") or text)
+    employer = next((e.key for e in employers if e.explicit), None)
+    evidence = "\n".join(unit.evidence)
+    titles: list[str | None] = list(unit.titles) if unit.titles else [None]
+    return [VacancyCandidate(title, unit.salary, unit.closing, hours, per_week, contract, location,
+                             postcodes[0].canonical if postcodes else None, employer, evidence, method,
+                             context=text[:600] if title is None else "")
+            for title in titles]
+
+
+def link_adverts(blocks: list[Block], docs: list[Doc], reference: dt.date | None) -> list[VacancyCandidate]:
+    """Vacancy candidates of a page: every unit that states a salary or a closing date."""
+    linker = _Linker(reference)
+    for i, (block, doc) in enumerate(zip(blocks, docs, strict=True)):
+        linker.feed(block, doc, _roles_follow(blocks, docs, i))
+    linker.close()
+    units = [u for u in linker.units if u.salary is not None or u.closing is not None]
+    if len(units) == 1 and linker.pending_next:
+        for fact in linker.pending_next:
+            if not units[0].has(fact.kind):
+                units[0].accept(fact)
+    found: list[VacancyCandidate] = []
+    for unit in units:
+        method = "structure" if unit.group or unit.level != _TEXT_LEVEL else "text"
+        found.extend(_candidates(unit, method))
+    return found

@@ -1,0 +1,89 @@
+"""Staff benefits: categorised mentions in passages about what an employer offers its staff.
+
+A block counts when it sits under a benefits heading ("Rewards and benefits"), contains a benefits cue
+("benefits package", "we offer", "employees benefit from"), or is a list item introduced by such a
+sentence. Elsewhere (a care leaver's "travel expenses") the same words are not staff benefits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from pipeline.extract.employers import extract_employers
+from pipeline.extract.models import BenefitMention, Block
+from pipeline.extract.nlp import BENEFITS, sentence_at
+from pipeline.resources import load_yaml
+
+VALUE_WINDOW = 50  # characters either side of a benefit phrase searched for its value
+_PERCENT = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)\s?%")
+_DAYS = re.compile(r"(\d{1,2}(?:\.\d)?)\s+(days?|weeks?)\b", re.IGNORECASE)
+_MONEY = re.compile(r"£\s?(\d[\d,]*(?:\.\d{1,2})?)(?:\s*(?:a|per)\s+(day|hour|week|month|year|annum))?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Cues:
+    context: re.Pattern[str]
+    heading: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    data = load_yaml("benefits.yaml")
+    return _Cues(re.compile("|".join(f"(?:{c})" for c in data["context_cues"]), re.IGNORECASE),
+                 re.compile("|".join(f"(?:\\b{c}\\b)" for c in data["section_headings"]), re.IGNORECASE))
+
+
+def _value(text: str, span: Span) -> tuple[float | None, str | None]:
+    window = text[max(0, span.start_char - VALUE_WINDOW):span.end_char + VALUE_WINDOW]
+    label = span.label_
+    if label == "pension":
+        match = _PERCENT.search(window)
+        return (float(match.group(1)), "percent") if match else (None, None)
+    if label == "annual_leave":
+        days = _DAYS.search(window)
+        return (float(days.group(1)), "weeks" if days.group(2).lower().startswith("week") else "days") if days \
+            else (None, None)
+    money = _MONEY.search(window)
+    if money:
+        per = money.group(2)
+        return float(money.group(1).replace(",", "")), f"GBP per {'year' if per == 'annum' else per}" if per else "GBP"
+    return None, None
+
+
+def _block_benefits(block: Block, doc: Doc, employer: str | None, other_if_none: bool) -> list[BenefitMention]:
+    found: dict[str, BenefitMention] = {}
+    for span in doc.spans[BENEFITS]:
+        value, unit = _value(block.text, span)
+        mention = BenefitMention(span.label_, span.text, sentence_at(doc, span.start_char), value, unit, employer)
+        if span.label_ not in found or (found[span.label_].value is None and value is not None):
+            found[span.label_] = mention
+    if not found and other_if_none:
+        found["other"] = BenefitMention("other", block.text, block.text, None, None, employer)
+    return list(found.values())
+
+
+def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc]) -> list[BenefitMention]:
+    """Benefit mentions of a page, one per category per passage."""
+    cues = _cues()
+    mentions: list[BenefitMention] = []
+    in_section = False
+    list_intro = False
+    for block, doc in zip(blocks, docs, strict=True):
+        if block.kind == "heading":
+            in_section = bool(cues.heading.search(block.text))
+            list_intro = False
+            continue
+        cue = bool(cues.context.search(block.text))
+        is_item = block.kind == "item"
+        if in_section or cue or (is_item and list_intro):
+            named = [m.key for m in sorted(extract_employers(block.text), key=lambda m: not m.explicit)]
+            mentions.extend(_block_benefits(block, doc, named[0] if named else None,
+                                            other_if_none=is_item and (in_section or list_intro)))
+        if not is_item:
+            list_intro = cue and block.text.rstrip().endswith(":")
+    return mentions

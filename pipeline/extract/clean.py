@@ -1,0 +1,237 @@
+"""Page cleaning: HTML or plain text to a list of Blocks, without navigation, icons or cookie text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+
+from pipeline.errors import InputError
+from pipeline.extract.models import Block
+from pipeline.resources import load_yaml
+
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "aside", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr",
+    "td", "th", "thead", "tbody", "blockquote", "address", "header", "footer", "figure", "figcaption",
+    "body", "fieldset", "details", "summary", "pre", "hr",
+} | set(_HEADINGS)
+_CARD_TAGS = {"li", "article", "tr"}
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CHAR_FIXES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\ufeff": None,
+                             "\u2022": "\u2022"})
+_BULLET = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*]|-(?=\s))\s*")
+
+
+def normalise_text(text: str) -> str:
+    """Fold unicode spaces and hyphen variants, trim each line; keep line breaks."""
+    text = text.translate(_CHAR_FIXES)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+@dataclass
+class _Rules:
+    drop_tags: frozenset[str]
+    chrome_tags: frozenset[str]
+    class_tokens: frozenset[str]
+    roles: frozenset[str]
+    block_patterns: tuple[re.Pattern[str], ...]
+    icon_patterns: tuple[re.Pattern[str], ...]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = load_yaml("boilerplate.yaml")
+    return _Rules(
+        frozenset(data["drop_tags"]), frozenset(data["chrome_tags"]), frozenset(data["drop_class_tokens"]),
+        frozenset(data["drop_roles"]),
+        tuple(re.compile(p, re.IGNORECASE) for p in data["drop_block_patterns"]),
+        tuple(re.compile(p, re.IGNORECASE) for p in data["icon_label_patterns"]),
+    )
+
+
+def is_boilerplate(text: str) -> bool:
+    """True for a block that is navigation, cookie text or a run of icon labels."""
+    rules = _rules()
+    if any(p.search(text) for p in rules.block_patterns):
+        return True
+    words = len(text.split())
+    if words == 0:
+        return True
+    covered = sum(len(m.group(0).split()) for p in rules.icon_patterns for m in p.finditer(text))
+    return covered * 2 >= words and covered >= 2
+
+
+def _is_chrome(el: etree._Element, rules: _Rules) -> bool:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in rules.drop_tags:
+        return True
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    if (el.get("role") or "").lower() in rules.roles:
+        return True
+    tokens = re.split(r"[\s_-]+", f"{el.get('class', '')} {el.get('id', '')}".lower())
+    if rules.class_tokens.intersection(tokens):
+        return True
+    if tag in rules.chrome_tags:
+        return not any(a.tag in ("article", "main", "section") for a in el.iterancestors())
+    return False
+
+
+@dataclass
+class _Emitter:
+    blocks: list[Block] = field(default_factory=list)
+    buffer: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=lambda: ["paragraph"])
+    group: int = 0
+    next_group: int = 1
+    para: int = 0
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.buffer.append(text)
+
+    def flush(self) -> None:
+        text = normalise_text("".join(self.buffer))
+        self.buffer.clear()
+        if not text.strip():
+            return
+        self.para += 1
+        for line in text.split("\n"):
+            if line:
+                self.blocks.append(Block(self.kinds[-1], line, group=self.group, para=self.para))
+
+    def heading(self, text: str, level: int) -> None:
+        text = " ".join(normalise_text(text).split())
+        if text:
+            self.para += 1
+            self.blocks.append(Block("heading", text, level=level, group=self.group, para=self.para))
+
+
+def _repeated_cards(root: etree._Element) -> set[etree._Element]:
+    """Listing items: sibling li/article/tr elements sharing a class, two or more, with a heading or link."""
+    cards: set[etree._Element] = set()
+    for parent in root.iter():
+        if not isinstance(parent.tag, str):
+            continue
+        by_key: dict[tuple[str, str], list[etree._Element]] = {}
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag in _CARD_TAGS:
+                by_key.setdefault((child.tag, child.get("class", "")), []).append(child)
+        for (_tag, _cls), items in by_key.items():
+            if len(items) >= 2 and all(_is_card(it) for it in items):
+                cards.update(items)
+    return cards
+
+
+def _is_card(item: etree._Element) -> bool:
+    """A listing card holds a heading, or a link plus more text than the link (not a bare menu link)."""
+    if _has_heading(item):
+        return True
+    link = item.find(".//a")
+    if link is None:
+        return False
+    return len(" ".join(item.text_content().split())) - len(" ".join(link.text_content().split())) >= 20
+
+
+def _has_heading(el: etree._Element) -> bool:
+    return any(isinstance(d.tag, str) and d.tag in _HEADINGS for d in el.iterdescendants())
+
+
+def _walk(el: etree._Element, out: _Emitter, rules: _Rules, cards: set[etree._Element]) -> None:
+    if not isinstance(el.tag, str) or _is_chrome(el, rules):
+        out.add(el.tail)
+        return
+    tag = el.tag
+    if tag == "br":
+        out.add("\n")
+        out.add(el.tail)
+        return
+    block = tag in _BLOCK_TAGS
+    if block:
+        out.flush()
+    if tag in _HEADINGS:
+        out.heading(el.text_content(), _HEADINGS[tag])
+        out.add(el.tail)
+        return
+    card = el in cards
+    saved_group = out.group
+    if card:
+        out.group, out.next_group = out.next_group, out.next_group + 1
+    out.kinds.append("item" if tag == "li" else out.kinds[-1] if tag in ("span", "a", "em", "strong", "b") else
+                     "paragraph")
+    out.add(el.text)
+    for child in el:
+        _walk(child, out, rules, cards)
+    if block:
+        out.flush()
+    out.kinds.pop()
+    out.group = saved_group
+    out.add(el.tail)
+
+
+def parse_html(html: str) -> etree._Element:
+    """Parse (possibly broken) HTML; raises InputError when nothing can be parsed."""
+    if not html.strip():
+        raise InputError("empty document")
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"unparseable HTML: {exc}") from exc
+
+
+def html_title(root: etree._Element) -> str | None:
+    """The page's <title>, or its first h1."""
+    for path in (".//title", ".//h1"):
+        found = root.find(path)
+        if found is not None:
+            text = " ".join(found.text_content().split())
+            if text:
+                return text
+    return None
+
+
+def html_blocks(root: etree._Element) -> list[Block]:
+    """Blocks of an HTML document in reading order, with listing cards numbered as groups."""
+    rules = _rules()
+    body = root.find(".//body")
+    start = body if body is not None else root
+    out = _Emitter()
+    _walk(start, out, rules, _repeated_cards(start))
+    out.flush()
+    return [b for b in out.blocks if not is_boilerplate(b.text)]
+
+
+def _text_lines(text: str) -> Iterator[tuple[str, int]]:
+    """Yield (line, paragraph number) for non-empty lines; blank lines separate paragraphs."""
+    para = 1
+    for line in normalise_text(text).split("\n"):
+        if line:
+            yield line, para
+        else:
+            para += 1
+
+
+def _looks_like_heading(line: str) -> bool:
+    words = line.split()
+    return (0 < len(words) <= 8 and len(line) <= 70 and line[0].isupper()
+            and not re.search(r"[.;,!?:]$|[:@£]|\d{3}", line))
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Blocks of a plain-text capture: one per line; bullets become items; short title-like lines headings."""
+    blocks: list[Block] = []
+    for line, para in _text_lines(text):
+        if is_boilerplate(line):
+            continue
+        if _BULLET.match(line):
+            blocks.append(Block("item", _BULLET.sub("", line), para=para))
+        elif _looks_like_heading(line):
+            blocks.append(Block("heading", line, level=2, para=para))
+        else:
+            blocks.append(Block("paragraph", line, para=para))
+    return blocks

@@ -1,0 +1,176 @@
+"""The spaCy pipeline: `spacy.blank("en")` plus rule components built from the package's data files.
+
+Components (registered factories): `sentencizer`, `role_titles` (doc.spans["roles"]) and
+`benefit_terms` (doc.spans["benefits"], labelled with the benefit category). Setting the environment
+variable PIPELINE_SPACY_MODEL to an installed model's name uses that model's tokenizer instead; nothing
+requires one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.resources import load_yaml
+
+ROLES = "roles"
+BENEFITS = "benefits"
+_CONNECTORS = {"and", "&", "of", "'s", "’s", "for", "-", "/"}
+
+
+class RoleTitles:
+    """Finds role titles: capitalised modifiers ending in a head noun, and "Head of ..." titles."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.heads = {h.lower() for h in data["heads"]}
+        self.forward = {h.lower() for h in data["forward_heads"]}
+        self.stop = set(data["stop_modifiers"])
+
+    def is_head(self, token: Token) -> bool:
+        word = token.lower_
+        return word in self.heads or (word.endswith("s") and (word[:-1] in self.heads or word[:-2] in self.heads))
+
+    def _modifier(self, token: Token, any_case: bool) -> bool:
+        if token.text in self.stop or not token.is_alpha:
+            return False
+        return token.is_title or token.is_upper and len(token) > 1 or any_case and token.is_lower
+
+    def _extend_left(self, doc: Doc, head: int, any_case: bool, floor: int) -> int:
+        start = head
+        i = head - 1
+        while i >= floor:
+            tok = doc[i]
+            if self._modifier(tok, any_case):
+                start = i
+            elif tok.lower_ in _CONNECTORS and i > 0 and self._modifier(doc[i - 1], any_case) and tok.lower_ != "of":
+                pass
+            else:
+                break
+            i -= 1
+        return start
+
+    def _forward_title(self, doc: Doc, i: int, any_case: bool) -> int | None:
+        """End of "Head of Policy Research" starting at token i, or None."""
+        if doc[i].lower_ not in self.forward or i + 2 >= len(doc) or doc[i + 1].lower_ != "of":
+            return None
+        end = i + 2
+        while end < len(doc) and (self._modifier(doc[end], any_case) or
+                                  doc[end].lower_ in _CONNECTORS and end + 1 < len(doc)
+                                  and self._modifier(doc[end + 1], any_case)):
+            end += 1
+        while end > i + 2 and doc[end - 1].lower_ in _CONNECTORS:
+            end -= 1
+        return end if end > i + 2 else None
+
+    def _continues(self, doc: Doc, i: int, any_case: bool) -> bool:
+        """True when the head at i is a modifier of a longer title ("Lead Automation Engineer")."""
+        j = i + 1
+        while j < len(doc) and self._modifier(doc[j], any_case):
+            if self.is_head(doc[j]):
+                return True
+            j += 1
+        return False
+
+    def find(self, doc: Doc, any_case: bool = False) -> list[Span]:
+        """Role-title spans; with any_case (headings, fields) lower-case titles count too."""
+        spans: list[Span] = []
+        for i, tok in enumerate(doc):
+            if spans and i < spans[-1].end:
+                continue
+            forward_end = self._forward_title(doc, i, any_case) if (tok.is_title or any_case) else None
+            if forward_end:
+                spans.append(doc[i:forward_end])
+                continue
+            if self.is_head(tok) and (tok.is_title or any_case) and not self._continues(doc, i, any_case):
+                start = self._extend_left(doc, i, any_case, spans[-1].end if spans else 0)
+                while start < i and doc[start].lower_ in _CONNECTORS:
+                    start += 1
+                if start < i or any_case:
+                    spans.extend(_split_conjoined(doc[start:i + 1], self))
+        return spans
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans[ROLES] = self.find(doc)
+        return doc
+
+
+def _split_conjoined(span: Span, roles: RoleTitles) -> list[Span]:
+    """"Practice Manager and Independent Reviewing Officer" -> two titles; "Youth and Community Worker" one."""
+    for k, tok in enumerate(span):
+        if tok.lower_ in ("and", "&", "/") and k > 0 and roles.is_head(span[k - 1]) and k > 1:
+            return [span[:k], *_split_conjoined(span[k + 1:], roles)] if k + 1 < len(span) else [span[:k]]
+    return [span] if len(span) else []
+
+
+class BenefitTerms:
+    """Marks benefit phrases from data/benefits.yaml, labelled with their category."""
+
+    def __init__(self, nlp: Language, data: dict[str, Any]) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for category, phrases in data["categories"].items():
+            self.matcher.add(category, [nlp.make_doc(p) for p in phrases])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
+        doc.spans[BENEFITS] = spacy.util.filter_spans(spans)
+        return doc
+
+
+@Language.factory("role_titles")
+def make_role_titles(nlp: Language, name: str) -> RoleTitles:
+    """Factory for the role-title component (patterns from data/roles.yaml)."""
+    return RoleTitles(load_yaml("roles.yaml"))
+
+
+@Language.factory("benefit_terms")
+def make_benefit_terms(nlp: Language, name: str) -> BenefitTerms:
+    """Factory for the benefit-phrase component (phrases from data/benefits.yaml)."""
+    return BenefitTerms(nlp, load_yaml("benefits.yaml"))
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The shared pipeline, built once per process."""
+    model = os.environ.get("PIPELINE_SPACY_MODEL")
+    nlp = spacy.load(model, exclude=["ner", "lemmatizer", "textcat"]) if model else spacy.blank("en")
+    if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe("role_titles")
+    nlp.add_pipe("benefit_terms")
+    return nlp
+
+
+def role_component() -> RoleTitles:
+    """The pipeline's role-title component (for finding lower-case titles in headings)."""
+    component = get_nlp().get_pipe("role_titles")
+    assert isinstance(component, RoleTitles)
+    return component
+
+
+def sentence_at(doc: Doc, char: int) -> str:
+    """The sentence of the doc that contains a character offset."""
+    for sent in doc.sents:
+        if sent.start_char <= char < sent.end_char:
+            return sent.text.strip()
+    return doc.text.strip()
+
+
+def singular_title(title: str) -> str:
+    """Title with its last word singular and a trailing acronym in brackets removed."""
+    title = re.sub(r"\s*\([A-Z]{2,}s?\)\s*$", "", title).strip()
+    words = title.split()
+    last = words[-1]
+    if last.lower().endswith("ies") and len(last) > 4:
+        last = last[:-3] + "y"
+    elif last.lower().endswith(("sses", "ches", "shes")):
+        last = last[:-2]
+    elif last.lower().endswith("s") and not last.lower().endswith("ss"):
+        last = last[:-1]
+    return " ".join([*words[:-1], last])

@@ -1,0 +1,84 @@
+"""One page in, everything it says out: the extraction cascade (JSON-LD, then structure, then text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from pipeline.extract.adverts import link_adverts
+from pipeline.extract.benefits import extract_benefits
+from pipeline.extract.clean import html_blocks, html_title, parse_html, text_blocks
+from pipeline.extract.contacts import extract_contacts
+from pipeline.extract.employers import extract_employers, primary_employer
+from pipeline.extract.fields import label_fields
+from pipeline.extract.jsonld import json_ld_objects, postings
+from pipeline.extract.models import Block, PageExtraction, VacancyCandidate
+from pipeline.extract.nlp import get_nlp
+from pipeline.extract.roles import title_key
+from pipeline.resources import load_yaml
+
+
+@lru_cache(maxsize=1)
+def _campaign() -> tuple[re.Pattern[str], int]:
+    data = load_yaml("page_kinds.yaml")
+    return (re.compile("|".join(f"(?:{c})" for c in data["campaign_cues"]), re.IGNORECASE),
+            int(data["campaign_min_cues"]))
+
+
+def classify_page(text: str, vacancies: int) -> str:
+    """`vacancy`, `listing`, `campaign` or `information` (`other` for a page with no text)."""
+    if vacancies == 1:
+        return "vacancy"
+    if vacancies > 1:
+        return "listing"
+    if not text.strip():
+        return "other"
+    pattern, minimum = _campaign()
+    return "campaign" if len(pattern.findall(text)) >= minimum else "information"
+
+
+def _merge_structured(structured: list[VacancyCandidate], found: list[VacancyCandidate]) -> list[VacancyCandidate]:
+    """JSON-LD postings first, completed by what the text says of the same title; other text finds kept."""
+    if not structured:
+        return found
+    by_title = {title_key(v.title): v for v in found if v.title}
+    merged = []
+    for posting in structured:
+        text = by_title.pop(title_key(posting.title), None) if posting.title else None
+        if text is not None:
+            posting = replace(posting, **{k: getattr(text, k) for k in
+                                          ("salary", "closing", "hours", "hours_per_week", "contract", "location_text",
+                                           "postcode", "employer") if getattr(posting, k) is None})
+        merged.append(posting)
+    return merged + [v for v in found if v.title is None or title_key(v.title) in by_title]
+
+
+def _blocks(content: str, is_html: bool) -> tuple[str | None, list[Block], list[VacancyCandidate]]:
+    if is_html:
+        root = parse_html(content)
+        structured = postings(json_ld_objects(root))
+        return html_title(root), html_blocks(root), structured
+    blocks = text_blocks(content)
+    title = next((b.text for b in blocks if b.kind == "heading"), blocks[0].text[:200] if blocks else None)
+    return title, blocks, []
+
+
+def extract_page(content: str, is_html: bool, reference: dt.date | None = None,
+                 default_employer: str | None = None) -> PageExtraction:
+    """Extract vacancies, contacts, benefits and employers from one decoded page."""
+    title, blocks, structured = _blocks(content, is_html)
+    blocks = label_fields(blocks)
+    docs = list(get_nlp().pipe(b.text for b in blocks))
+    vacancies = _merge_structured(structured, link_adverts(blocks, docs, reference))
+    full_text = "\n".join([title or "", *(b.text for b in blocks)])
+    employers = extract_employers(full_text)
+    primary = default_employer or primary_employer(employers)
+    vacancies = [v if v.employer else replace(v, employer=primary) for v in vacancies]
+    benefits = [b if b.employer else replace(b, employer=primary) for b in extract_benefits(blocks, docs)]
+    return PageExtraction(
+        title=title, page_kind=classify_page(full_text, len(vacancies)), vacancies=tuple(vacancies),
+        contacts=tuple(extract_contacts(blocks)), benefits=tuple(benefits), employers=tuple(employers),
+        primary_employer=primary,
+    )

@@ -1,0 +1,65 @@
+"""Role titles in a block, and whether the block advertises them (an anchor) or mentions them in passing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from pipeline.extract.models import Block, RoleMention
+from pipeline.extract.nlp import ROLES, role_component, singular_title
+from pipeline.resources import load_yaml
+
+HEADING_COVERAGE = 0.4  # a heading advertises a role when the title is at least this share of it
+
+
+@dataclass(frozen=True)
+class _Cues:
+    leading: re.Pattern[str]
+    posting: re.Pattern[str]
+    recruiting: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    data = load_yaml("roles.yaml")
+    leading = "|".join(data["leading_determiners"])
+    nouns = "|".join(data["posting_nouns"])
+    recruiting = "|".join(f"(?:{c})" for c in data["recruiting_cues"])
+    return _Cues(
+        re.compile(rf"^\s*(?:(?:{leading})\s+)*$", re.IGNORECASE),
+        re.compile(rf"^\s*(?:\([A-Z]{{2,}}s?\)\s*)?(?:{nouns})\b", re.IGNORECASE),
+        re.compile(rf"(?:{recruiting})\s+(?:(?:an?|the|two|three|several|\d+|experienced|qualified|new|"
+                   rf"enthusiastic|dedicated|full[\s-]time|part[\s-]time)\s+)*$", re.IGNORECASE),
+    )
+
+
+def _clean(title: str) -> str:
+    return " ".join(title.replace("’", "'").split()).strip(" -–,:")
+
+
+def _is_anchor(block: Block, span: Span) -> bool:
+    cues = _cues()
+    before = block.text[:span.start_char]
+    after = block.text[span.end_char:]
+    return bool(cues.leading.match(before) or cues.posting.match(after) or cues.recruiting.search(before))
+
+
+def role_mentions(block: Block, doc: Doc) -> list[RoleMention]:
+    """Role titles in the block; in headings and title fields lower-case titles count too."""
+    if block.kind == "field" and block.label == "title":
+        title = _clean(re.split(r"\s+[-–|]\s+", block.text)[0])
+        return [RoleMention(singular_title(title), block.text, True)] if title else []
+    if block.kind == "heading":
+        spans = role_component().find(doc, any_case=True)
+        return [RoleMention(singular_title(_clean(s.text)), s.text,
+                            len(s.text) >= HEADING_COVERAGE * len(block.text) or s.start_char == 0)
+                for s in spans]
+    return [RoleMention(singular_title(_clean(s.text)), s.text, _is_anchor(block, s)) for s in doc.spans[ROLES]]
+
+
+def title_key(title: str) -> str:
+    """Comparison key of a title: lower case, singular, single spaces."""
+    return singular_title(_clean(title)).lower()

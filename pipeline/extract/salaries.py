@@ -1,0 +1,168 @@
+"""Salary figures and ranges: annual, monthly, weekly, daily and hourly; "up to", "pro rata", enhancements."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.extract.models import Salary
+from pipeline.resources import load_yaml
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
+_SEP = r"\s*(?:-|–|—|to|and|until|rising\s+to)\s*"
+_AMOUNTS = re.compile(
+    rf"(?P<c1>£|GBP\s?)\s?(?P<n1>{_NUM})(?P<k1>\s?[kK](?![a-zA-Z]))?"
+    rf"(?:{_SEP}(?P<c2>£|GBP\s?)?\s?(?P<n2>{_NUM})(?P<k2>\s?[kK](?![a-zA-Z]))?)?",
+)
+# Amounts annual salaries never go below or above; outside, a figure without a stated period is dropped.
+MIN_PLAUSIBLE_ANNUAL = 5_000.0
+MAX_PLAUSIBLE = 500_000.0
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    periods: tuple[tuple[str, re.Pattern[str]], ...]
+    period_labels: tuple[tuple[str, re.Pattern[str]], ...]
+    pro_rata: re.Pattern[str]
+    enhancements: re.Pattern[str]
+    up_to: re.Pattern[str]
+    from_: re.Pattern[str]
+    not_after: re.Pattern[str]
+    not_before: re.Pattern[str]
+
+
+def _alt(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    data = load_yaml("salary.yaml")
+    flags = re.IGNORECASE
+    return _Patterns(
+        tuple((k, re.compile(rf"^[\s,.()]*(?:{_alt(v)})", flags)) for k, v in data["periods"].items()),
+        tuple((k, re.compile(rf"(?:{_alt(v)})\s*(?:\([^)]*\))?\s*[:\-–]?\s*$", flags))
+              for k, v in data["period_labels"].items()),
+        re.compile(_alt(data["pro_rata"]), flags),
+        re.compile(_alt(data["enhancements"]), flags),
+        re.compile(rf"(?:{_alt(data['up_to'])})\s*$", flags),
+        re.compile(rf"(?:{_alt(data['from'])})\s*$", flags),
+        re.compile(rf"^\s*(?:{_alt(data['not_salary_after'])})", flags),
+        re.compile(rf"(?:{_alt(data['not_salary_before'])})\s*$", flags),
+    )
+
+
+def _number(digits: str, k: str | None) -> float:
+    value = float(digits.replace(",", ""))
+    return value * 1000 if k else value
+
+
+def _period_after(tail: str) -> str | None:
+    for name, pattern in _patterns().periods:
+        if pattern.search(tail):
+            return name
+    return None
+
+
+def _period_before(head: str) -> str | None:
+    for name, pattern in _patterns().period_labels:
+        if pattern.search(head):
+            return name
+    return None
+
+
+def infer_period(value: float) -> str | None:
+    """Period of a figure stated without one: large figures are annual, small ones hourly, else unknown."""
+    if value >= MIN_PLAUSIBLE_ANNUAL:
+        return "year"
+    if value < 100:
+        return "hour"
+    return None
+
+
+def _sentence_tail(text: str, end: int) -> str:
+    """Text after an amount up to the next amount or sentence end, at most 80 characters."""
+    tail = text[end:end + 80]
+    cut = re.search(r"£|(?<=[a-z)])\.\s|[;\n]", tail)
+    return tail[:cut.start()] if cut else tail
+
+
+def _amounts(match: re.Match[str]) -> tuple[float, float | None]:
+    first = _number(match["n1"], match["k1"])
+    if match["n2"] is None:
+        return first, None
+    second_has_form = bool(match["c2"] or match["k2"] or "," in match["n2"] or "." in match["n2"])
+    if not second_has_form:
+        return first, None
+    second = _number(match["n2"], match["k2"])
+    if match["k2"] and not match["k1"] and first < 1000:
+        first *= 1000  # "£27 - 30k"
+    return first, second
+
+
+def _span_end(match: re.Match[str], has_second: bool) -> int:
+    return match.end() if has_second else match.end("k1") if match["k1"] else match.end("n1")
+
+
+def _strip_period(tail: str) -> str:
+    for _, pattern in _patterns().periods:
+        match = pattern.search(tail)
+        if match:
+            return tail[match.end():]
+    return tail
+
+
+def _parse_match(text: str, match: re.Match[str]) -> Salary | None:
+    pats = _patterns()
+    first, second = _amounts(match)
+    end = _span_end(match, second is not None)
+    head = text[max(0, match.start() - 40):match.start()]
+    tail = _sentence_tail(text, end)
+    if pats.not_after.search(tail) or pats.not_after.search(_strip_period(tail)) or pats.not_before.search(head):
+        return None
+    period = _period_after(tail) or _period_before(head)
+    up_to = pats.up_to.search(head) if second is None else None
+    from_only = pats.from_.search(head) if second is None and not up_to else None
+    low, high = (first, second) if second is not None else (first, first)
+    low, high = min(low, high), max(low, high)
+    if period is None:
+        period = infer_period(high)
+        if period is None:
+            return None
+    if period == "year" and high < MIN_PLAUSIBLE_ANNUAL or high > MAX_PLAUSIBLE or high <= 0:
+        return None
+    prefix = (up_to or from_only)
+    qualifiers = tail[:60]
+    return Salary(
+        min=None if up_to else low,
+        max=None if from_only else high,
+        period=period,
+        text=(prefix.group(0) if prefix else "") + text[match.start():end].strip() + _qualifier_text(tail),
+        up_to=bool(up_to),
+        pro_rata=bool(pats.pro_rata.search(qualifiers)),
+        plus_enhancements=bool(pats.enhancements.search(qualifiers)),
+    )
+
+
+def _qualifier_text(tail: str) -> str:
+    """The period/qualifier words that directly follow an amount ("per annum pro rata")."""
+    match = re.match(r"[^.;£]{0,60}", tail)
+    words = match.group(0) if match else ""
+    pats = _patterns()
+    last = 0
+    for pattern in [p for _, p in pats.periods] + [pats.pro_rata, pats.enhancements]:
+        for m in pattern.finditer(words):
+            if m.start() <= last + 25:
+                last = max(last, m.end())
+    return words[:last].rstrip(" ,") if last else ""
+
+
+def extract_salaries(text: str) -> list[Salary]:
+    """All salary figures and ranges in a passage, in order of appearance."""
+    found: list[Salary] = []
+    for match in _AMOUNTS.finditer(text):
+        salary = _parse_match(text, match)
+        if salary is not None:
+            found.append(salary)
+    return found

@@ -1,0 +1,82 @@
+"""Hours, contract type and location as stated in a vacancy's text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.resources import load_yaml
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    hours: tuple[tuple[str, re.Pattern[str]], ...]
+    hours_per_week: re.Pattern[str]
+    full_time_min: float
+    contract: tuple[tuple[str, re.Pattern[str]], ...]
+    location: re.Pattern[str]
+    group_reference: re.Pattern[str]
+    forward_reference: re.Pattern[str]
+
+
+def _compile(categories: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE))
+                 for name, pats in categories.items())
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    data = load_yaml("terms.yaml")
+    return _Patterns(
+        _compile(data["hours"]), re.compile(data["hours_per_week"], re.IGNORECASE), float(data["full_time_min_hours"]),
+        _compile(data["contract"]), re.compile(data["location"]),
+        re.compile(data["group_reference"], re.IGNORECASE), re.compile(data["forward_reference"], re.IGNORECASE),
+    )
+
+
+def extract_hours(text: str) -> tuple[str | None, float | None]:
+    """(hours, hours_per_week): `full-time`/`part-time` when the text names exactly one, and weekly hours."""
+    pats = _patterns()
+    per_week = pats.hours_per_week.search(text)
+    weekly = float(per_week["h"]) if per_week else None
+    named = {name for name, pattern in pats.hours if pattern.search(text)}
+    if len(named) == 1:
+        return named.pop(), weekly
+    if not named and weekly is not None:
+        return ("full-time" if weekly >= pats.full_time_min else "part-time"), weekly
+    return None, weekly
+
+
+def extract_contract(text: str) -> str | None:
+    """The contract type named first in the text, from the contract's vocabulary."""
+    best: tuple[int, str] | None = None
+    for name, pattern in _patterns().contract:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), name)
+    return best[1] if best else None
+
+
+def extract_location(text: str) -> str | None:
+    """Where a role is based, as written: the capitalised place segments after "based in"."""
+    match = _patterns().location.search(text)
+    if not match:
+        return None
+    segments: list[str] = []
+    for segment in match["loc"].split(","):
+        segment = segment.strip()
+        if not segment or not segment[0].isupper():
+            break
+        segments.append(re.split(r"\s+(?:and|with|where|which|who|to|for)\s+[a-z]", segment)[0])
+    return ", ".join(segments) or None
+
+
+def refers_to_group(sentence: str) -> bool:
+    """True for "these jobs", "the following posts", "these Neighbourhood Outreach Worker roles"."""
+    return bool(_patterns().group_reference.search(sentence))
+
+
+def refers_forward(sentence: str) -> bool:
+    """True for "the following posts": the sentence points at roles listed after it."""
+    return bool(_patterns().forward_reference.search(sentence))

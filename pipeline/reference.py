@@ -1,0 +1,149 @@
+"""Reference data: UK local authorities (ONS GSS codes, regions), other employers, SOC 2020 titles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.resources import load_csv, load_yaml
+
+_KINDS = {"CTY": "county_council", "UA": "unitary_authority", "MD": "metropolitan_district",
+          "LBO": "london_borough", "NMD": "district_council", "WPA": "welsh_principal_area",
+          "SCO": "scottish_council", "NID": "northern_ireland_district", "CC": "city_of_london"}
+
+
+@dataclass(frozen=True)
+class Employer:
+    """A canonical employer with its codes."""
+
+    name: str
+    gss_code: str | None
+    region_code: str | None
+    region_name: str | None
+    kind: str
+    childrens_services: bool
+    serves: tuple[str, ...] = ()
+    place: str | None = None  # the common place name ("Derbyshire")
+
+
+def _apostrophes(text: str) -> str:
+    return text.replace("’", "'")
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Employers by every name they go by, and the patterns that find them in text."""
+
+    by_name: dict[str, Employer]  # lower-cased full names and aliases
+    by_place: dict[str, list[Employer]]  # lower-cased place names of current authorities
+    explicit: re.Pattern[str]
+    bare: re.Pattern[str]
+
+    def resolve(self, name: str) -> Employer | None:
+        """The employer a written name refers to, or None."""
+        key = " ".join(_apostrophes(name).split()).lower()
+        key = re.sub(r"^the\s+", "", key)
+        if key in self.by_name:
+            return self.by_name[key]
+        match = re.match(r"(?:(?:london|royal)\s+borough|city|borough)\s+of\s+(.+)$", key)
+        if match:
+            return self._place(match.group(1), None)
+        match = re.match(r"(.+?)\s+(?:(city|county|borough|metropolitan\s+borough|district|town)\s+)?council$", key)
+        if match:
+            return self._place(match.group(1), match.group(2))
+        return None
+
+    def _place(self, place: str, qualifier: str | None) -> Employer | None:
+        candidates = self.by_place.get(place, [])
+        if qualifier == "county":
+            counties = [e for e in candidates if e.kind == "county_council"]
+            if counties:
+                return counties[0]
+            shire = [e for e in self.by_place.get(place + "shire", []) if e.kind == "county_council"]
+            if shire:  # "Leicester County Council" means Leicestershire County Council
+                return shire[0]
+        preferred = sorted(candidates, key=lambda e: (not e.childrens_services, e.kind == "district_council"))
+        return preferred[0] if preferred else None
+
+
+def _regions() -> dict[str, str]:
+    return {row["region_name"]: row["region_code"] for row in load_csv("reference/dfe_regions.csv")}
+
+
+def _local_authorities() -> list[Employer]:
+    csc = {row["gss_code"]: row for row in load_csv("reference/england_childrens_services_las_153.csv")}
+    regions = _regions()
+    nations: dict[str, str] = load_yaml("employers.yaml")["nation_region_codes"]
+    employers = []
+    for row in load_csv("reference/mysociety_uk_local_authorities.csv"):
+        kind = _KINDS.get(row["local-authority-type"])
+        if kind is None or row["current-authority"] != "True":
+            continue
+        gss = row["gss-code"] or None
+        england = csc.get(gss or "")
+        region_name = england["region_name"] if england else (row["region"] or row["nation"] or None)
+        region_code = england["region_code"] if england else regions.get(region_name or "") or nations.get(
+            row["nation"])
+        has_csc = bool(england) or kind in ("welsh_principal_area", "scottish_council")
+        employers.append(Employer(row["official-name"], gss, region_code, region_name, kind, has_csc,
+                                  place=row["nice-name"]))
+    return employers
+
+
+def _organisations() -> list[tuple[Employer, list[str]]]:
+    la_by_gss = {e.gss_code: e for e in _local_authorities()}
+    found = []
+    for org in load_yaml("employers.yaml")["organisations"]:
+        served = [la_by_gss[c] for c in org["serves"] if c in la_by_gss]
+        region_names = {e.region_name for e in served}
+        region = served[0] if len(region_names) == 1 else None
+        employer = Employer(org["name"], None, region.region_code if region else None,
+                            region.region_name if region else None, org["kind"], org["kind"] == "childrens_trust",
+                            tuple(org["serves"]))
+        found.append((employer, [org["name"], *org["aliases"]]))
+    return found
+
+
+def _alternation(names: list[str]) -> str:
+    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The employer gazetteer, built once from the bundled reference files."""
+    by_name: dict[str, Employer] = {}
+    by_place: dict[str, list[Employer]] = {}
+    places: list[str] = []
+    bare_places: list[str] = []
+    for la in _local_authorities():
+        by_name[_apostrophes(la.name).lower()] = la
+        if la.place:
+            by_place.setdefault(la.place.lower(), []).append(la)
+            places.append(la.place)
+            if la.childrens_services:
+                bare_places.append(la.place)
+    org_names: list[str] = []
+    for org, names in _organisations():
+        for name in names:
+            by_name[_apostrophes(name).lower()] = org
+            # A charity is named in passing as a partner; it counts as an employer only in an employer context.
+            (bare_places if org.kind == "charity" else org_names).append(_apostrophes(name))
+    place_alt = _alternation(places)
+    explicit = re.compile(
+        rf"\b(?:(?i:London\s+Borough|Royal\s+Borough)\s+of\s+(?:{place_alt})\b"
+        rf"|(?:{place_alt})(?:\s+(?i:City|County|Borough|Metropolitan\s+Borough|District|Town))?\s+(?i:Council)\b"
+        rf"|(?:{_alternation(org_names)})(?![\w']))"
+    )
+    data = load_yaml("employers.yaml")
+    before = "|".join(data["bare_name_before"])
+    after = "|".join(data["bare_name_after"])
+    bare_alt = _alternation(bare_places)
+    bare = re.compile(rf"(?i:\b(?:{before})\s+)(?P<a>{bare_alt})\b|\b(?P<b>{bare_alt})(?=(?i:{after}))")
+    return Gazetteer(by_name, by_place, explicit, bare)
+
+
+@lru_cache(maxsize=1)
+def soc_titles() -> dict[str, str]:
+    """SOC 2020 unit-group code to title."""
+    return {row["soc2020_unit_group"]: row["title"] for row in load_csv("reference/ons_soc2020_unit_groups.csv")}
