@@ -1,0 +1,89 @@
+"""The nightly Prefect flow: acquire each source, extract in batches, publish atomically.
+
+Tasks are per source (acquire) and per chunk of pages (extract), never per page: a Prefect task run
+costs tens of milliseconds. Only TransientError is retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+
+from pipeline.acquire.local import Reject
+from pipeline.config import Source
+from pipeline.documents import RawDocument
+from pipeline.errors import TransientError
+from pipeline.runner import (RunSummary, acquire_source, extract_documents, make_run_id, publish_run,
+                             summarise)
+
+CHUNK_SIZE = 200  # pages per extract task
+
+
+def retry_transient_only(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect retry condition: retry a task only when it failed with a TransientError."""
+    error = state.data
+    if not isinstance(error, BaseException):
+        try:
+            error = state.result(raise_on_failure=False)
+        except Exception:  # the state holds no readable result: do not retry
+            return False
+    return isinstance(error, TransientError)
+
+
+@task(name="acquire-source", retries=2, retry_delay_seconds=1, retry_condition_fn=retry_transient_only)
+def acquire_task(source: Source, raw_dir: str) -> tuple[list[RawDocument], list[Reject]]:
+    """Snapshot one source's pages into raw/."""
+    documents, rejects = acquire_source(source, Path(raw_dir))
+    get_run_logger().info("source %s: %d pages acquired, %d rejected", source.id, len(documents), len(rejects))
+    return documents, rejects
+
+
+@task(name="extract-chunk")
+def extract_task(documents: list[RawDocument], raw_dir: str, as_of: dt.date | None,
+                 run_id: str) -> tuple[dict[str, list[dict[str, Any]]], list[Reject]]:
+    """Extract and normalise a chunk of pages."""
+    rows, rejects = extract_documents(documents, Path(raw_dir), as_of, run_id)
+    get_run_logger().info("extracted %d pages: %d vacancies, %d rejected", len(documents),
+                          len(rows.get("vacancy_sightings", [])), len(rejects))
+    return rows, rejects
+
+
+@task(name="publish", retries=2, retry_delay_seconds=2, retry_condition_fn=retry_transient_only)
+def publish_task(curated_dir: str, rows: dict[str, list[dict[str, Any]]], rejects: list[Reject],
+                 inputs: set[tuple[str, str]], run_id: str) -> tuple[dict[str, list[dict[str, Any]]], Path]:
+    """Merge and publish the curated tables atomically."""
+    return publish_run(Path(curated_dir), rows, rejects, inputs, run_id)
+
+
+def _chunks(documents: list[RawDocument], size: int) -> list[list[RawDocument]]:
+    return [documents[i:i + size] for i in range(0, len(documents), size)]
+
+
+@flow(name="nightly-recruitment", log_prints=False)
+def nightly_flow(sources: list[Source], raw_dir: str = "raw", curated_dir: str = "curated",
+                 as_of: dt.date | None = None) -> RunSummary:
+    """Run every source through acquire -> extract -> publish and return the run summary."""
+    logger = get_run_logger()
+    acquired = [acquire_task.submit(source, raw_dir) for source in sources]
+    documents: list[RawDocument] = []
+    rejects: list[Reject] = []
+    for future in acquired:
+        docs, bad = future.result()
+        documents.extend(docs)
+        rejects.extend(bad)
+    run_id = make_run_id(documents, rejects, as_of)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for future in [extract_task.submit(chunk, raw_dir, as_of, run_id) for chunk in _chunks(documents, CHUNK_SIZE)]:
+        chunk_rows, bad = future.result()
+        for table, table_rows in chunk_rows.items():
+            rows.setdefault(table, []).extend(table_rows)
+        rejects.extend(bad)
+    inputs = {(d.source_id, d.url) for d in documents} | {(r.source_id, r.url) for r in rejects}
+    merged, version = publish_task(curated_dir, rows, rejects, inputs, run_id)
+    summary = summarise(run_id, rows, merged, rejects, Path(raw_dir), Path(curated_dir), version)
+    for source_id, counts in sorted(summary.per_source.items()):
+        logger.info("source %s: %s", source_id, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return summary

@@ -1,0 +1,156 @@
+"""Page extractions to typed, coded table rows (pure: no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from pipeline.documents import RawDocument, short_hash
+from pipeline.extract.models import PageExtraction, VacancyCandidate
+from pipeline.extract.nlp import singular_title
+from pipeline.extract.roles import title_key
+from pipeline.normalise.roles import classify_role
+from pipeline.normalise.salary import salary_columns
+from pipeline.reference import Employer, gazetteer
+
+Row = dict[str, Any]
+
+
+def resolve_employer(name: str | None) -> Employer | None:
+    """The reference employer for a canonical or written name."""
+    if not name:
+        return None
+    gaz = gazetteer()
+    return gaz.by_name.get(name.replace("’", "'").lower()) or gaz.resolve(name)
+
+
+def employer_id(name: str, employer: Employer | None) -> str:
+    """GSS code when known, else a slug of the name."""
+    if employer and employer.gss_code:
+        return employer.gss_code
+    return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "")).strip("-")
+
+
+def employer_row(name: str, pages: int) -> Row:
+    """An employers row for a canonical or written employer name."""
+    ref = resolve_employer(name)
+    return {
+        "employer_id": employer_id(ref.name if ref else name, ref), "name": ref.name if ref else name,
+        "gss_code": ref.gss_code if ref else None, "region_code": ref.region_code if ref else None,
+        "region_name": ref.region_name if ref else None, "kind": ref.kind if ref else "other",
+        "childrens_services": bool(ref and ref.childrens_services),
+        "serves_gss_codes": list(ref.serves) if ref and ref.serves else None, "pages": pages,
+    }
+
+
+def vacancy_key(source_id: str, employer: str | None, vacancy: VacancyCandidate) -> str:
+    """The vacancy id: source, employer, normalised title (or location/evidence if unnamed), closing date."""
+    title = title_key(vacancy.title) if vacancy.title else f"unnamed:{vacancy.location_text or vacancy.evidence}"
+    closing = vacancy.closing.date.isoformat() if vacancy.closing else ""
+    return short_hash(source_id, (employer or "").lower(), title, closing)
+
+
+def _vacancy_row(doc: RawDocument, page_id: str, vacancy: VacancyCandidate) -> Row:
+    employer = resolve_employer(vacancy.employer)
+    employer_name = employer.name if employer else vacancy.employer
+    family = classify_role(vacancy.title, vacancy.context)
+    closing = vacancy.closing
+    return {
+        "vacancy_id": vacancy_key(doc.source_id, employer_name, vacancy), "page_id": page_id,
+        "source_id": doc.source_id, "employer_name": employer_name,
+        "employer_gss_code": employer.gss_code if employer else None,
+        "region_code": employer.region_code if employer else None,
+        "region_name": employer.region_name if employer else None,
+        "title": vacancy.title, "title_normalised": singular_title(vacancy.title) if vacancy.title else None,
+        "role_family": family.id if family else None,
+        "soc2020_code": family.soc2020_code if family else None,
+        "soc2020_title": family.soc2020_title if family else None,
+        **salary_columns(vacancy.salary),
+        "closing_date": closing.date if closing else None, "closing_date_text": closing.text if closing else None,
+        "closing_year_inferred": closing.year_inferred if closing else None,
+        "hours": vacancy.hours, "hours_per_week": vacancy.hours_per_week, "contract": vacancy.contract,
+        "location_text": vacancy.location_text, "postcode": vacancy.postcode, "evidence": vacancy.evidence,
+        "extraction_method": vacancy.method,
+    }
+
+
+def page_rows(doc: RawDocument, extraction: PageExtraction, *, encoding: str, run_id: str,
+              reference_date: dt.date | None) -> dict[str, list[Row]]:
+    """All table rows of one page (vacancies here are per-page sightings; see dedupe_vacancies)."""
+    page_id = short_hash(doc.source_id, doc.url, doc.content_sha256)
+    employer = resolve_employer(extraction.primary_employer)
+    employer_name = employer.name if employer else extraction.primary_employer
+    sightings = [_vacancy_row(doc, page_id, v) for v in extraction.vacancies]
+    only_vacancy = sightings[0]["vacancy_id"] if len({s["vacancy_id"] for s in sightings}) == 1 else None
+    base = {"page_id": page_id, "source_id": doc.source_id}
+    return {
+        "pages": [{**base, "url": doc.url, "fetched_at": doc.fetched_at, "content_sha256": doc.content_sha256,
+                   "raw_path": doc.raw_path, "title": extraction.title, "page_kind": extraction.page_kind,
+                   "run_id": run_id, "content_type": doc.content_type, "encoding": encoding, "bytes": doc.bytes,
+                   "reference_date": reference_date, "employer_name": employer_name,
+                   "vacancy_count": len(sightings)}],
+        "vacancy_sightings": sightings,
+        "contacts": [{
+            "contact_id": short_hash(page_id, c.name, c.phone.e164 if c.phone else None, c.email, c.address),
+            **base, "vacancy_id": only_vacancy, "employer_name": employer_name, "name": c.name,
+            "phone": c.phone.e164 if c.phone else None, "phone_label": c.phone.label if c.phone else None,
+            "email": c.email, "address": c.address or None, "postcode": c.postcode, "evidence": c.evidence,
+        } for c in extraction.contacts],
+        "benefits": [{
+            **base, "vacancy_id": only_vacancy, "employer_name": _canonical(b.employer), "category": b.category,
+            "value": b.value, "unit": b.unit, "benefit_text": b.text, "evidence": b.evidence,
+        } for b in extraction.benefits],
+        "employer_mentions": _mentions(base, extraction, doc.employer),
+    }
+
+
+def _canonical(name: str | None) -> str | None:
+    employer = resolve_employer(name)
+    return employer.name if employer else name
+
+
+def _mentions(base: Row, extraction: PageExtraction, configured: str | None) -> list[Row]:
+    rows: dict[str, Row] = {}
+    named = [(m.key, m.text, m.explicit) for m in extraction.employers]
+    if configured:
+        named.insert(0, (configured, configured, True))
+    for name, text, explicit in named:
+        employer = resolve_employer(name)
+        canonical = employer.name if employer else name
+        key = employer_id(canonical, employer)
+        if key not in rows or (explicit and not rows[key]["explicit"]):
+            rows[key] = {**base, "employer_id": key, "name": canonical, "text": text, "explicit": explicit}
+    return list(rows.values())
+
+
+def _filled(row: Row) -> int:
+    return sum(v is not None for v in row.values())
+
+
+def dedupe_vacancies(sightings: list[Row]) -> list[Row]:
+    """One row per vacancy_id: the fullest sighting, its nulls filled from the others; pages_seen counted."""
+    groups: dict[str, list[Row]] = {}
+    for row in sightings:
+        groups.setdefault(row["vacancy_id"], []).append(row)
+    merged = []
+    for vacancy_id in sorted(groups):
+        rows = sorted(groups[vacancy_id], key=lambda r: (-_filled(r), r["page_id"]))
+        best = dict(rows[0])
+        for other in rows[1:]:
+            for column, value in other.items():
+                if best.get(column) is None and value is not None:
+                    best[column] = value
+        best["pages_seen"] = len({r["page_id"] for r in rows})
+        merged.append(best)
+    return merged
+
+
+def employer_rows(mentions: list[Row]) -> list[Row]:
+    """The employers table from all employer mentions."""
+    pages: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for mention in mentions:
+        pages.setdefault(mention["employer_id"], set()).add(mention["page_id"])
+        names[mention["employer_id"]] = mention["name"]
+    return [employer_row(names[key], len(pages[key])) for key in sorted(names)]
