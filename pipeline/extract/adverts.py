@@ -104,6 +104,7 @@ class _Linker:
     pending_next: list[_Fact] = field(default_factory=list)
     pending_list: list[_Fact] = field(default_factory=list)
     list_used: bool = False
+    list_units: list[_Unit] = field(default_factory=list)  # units opened by the current run of list items
 
     def close(self) -> None:
         if self.current is not None:
@@ -113,6 +114,10 @@ class _Linker:
     def open(self, unit: _Unit, block: Block) -> None:
         self.close()
         self.current = unit
+        if block.kind == "item":
+            self.list_units.append(unit)
+        else:
+            self.list_units = []
         for fact in self.pending_next:
             if not unit.has(fact.kind):
                 unit.accept(fact)
@@ -136,6 +141,10 @@ class _Linker:
             unit.add_evidence(fact.sentence)
         elif fact.group_ref:
             self.pending_next.append(fact)
+        if fact.group_ref and unit is not None and unit in self.list_units:
+            for listed in self.list_units:  # "these posts" after a list of roles: every role of the list
+                if not listed.has(fact.kind):
+                    listed.accept(fact)
 
     def feed(self, block: Block, doc: Doc, roles_follow: bool) -> None:
         if block.kind != "item" and self.list_used:
@@ -171,8 +180,8 @@ class _Linker:
             self.open(_Unit(titles, block.level, block.group), block)
             assert self.current is not None
             self.current.add_evidence(block.text)
-        elif unit is not None and block.level <= unit.level:
-            self.close()
+        elif unit is not None and block.level <= unit.level and (len(unit.texts) > 1 or unit.level == _TEXT_LEVEL):
+            self.close()  # a heading straight after a title heading is its subtitle, not a new section
 
     def _text_anchor(self, block: Block, doc: Doc, mentions: list[RoleMention]) -> None:
         unit = self.current

@@ -25,7 +25,11 @@ def _inline() -> re.Pattern[str]:
 
 def field_of(label: str) -> str | None:
     """The field a written label holds ("Dyddiad cau" -> "closing"), or None."""
-    return _labels().get(label.strip().rstrip(":").strip().lower())
+    for part in label.split("/"):  # bilingual labels: "Cyflogwr / Employer"
+        field = _labels().get(part.strip().rstrip(":").strip().lower())
+        if field:
+            return field
+    return None
 
 
 def label_fields(blocks: list[Block]) -> list[Block]:
@@ -37,7 +41,7 @@ def label_fields(blocks: list[Block]) -> list[Block]:
             skip = False
             continue
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        field = field_of(block.text) if block.kind == "heading" and len(block.text) < 40 else None
+        field = field_of(block.text) if block.kind != "item" and len(block.text) < 40 else None
         if (field and nxt is not None and nxt.kind != "heading" and nxt.group == block.group
                 and field_of(nxt.text) is None):
             out.append(replace(nxt, kind="field", label=field))

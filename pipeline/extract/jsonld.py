@@ -79,7 +79,8 @@ def _salary(base: Any) -> Salary | None:
     if low is not None and high is not None and low > high:
         low, high = high, low
     period = _UNITS.get(str(unit or "").upper()) or infer_period(high or low or 0)
-    return Salary(low, high, period, json.dumps(base, ensure_ascii=False, sort_keys=True))
+    figures = " - ".join(f"£{v:,.2f}".replace(".00", "") for v in dict.fromkeys(x for x in (low, high) if x is not None))
+    return Salary(low, high, period, f"{figures} per {period} (schema.org baseSalary)" if period else figures)
 
 
 def _closing(value: Any) -> DateMention | None:

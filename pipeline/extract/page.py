@@ -48,6 +48,9 @@ def _merge_structured(structured: list[VacancyCandidate], found: list[VacancyCan
     for posting in structured:
         text = by_title.pop(title_key(posting.title), None) if posting.title else None
         if text is not None:
+            if text.salary and posting.salary and (text.salary.min, text.salary.max) == (posting.salary.min,
+                                                                                         posting.salary.max):
+                posting = replace(posting, salary=text.salary)  # the page's wording keeps its qualifiers
             posting = replace(posting, **{k: getattr(text, k) for k in
                                           ("salary", "closing", "hours", "hours_per_week", "contract", "location_text",
                                            "postcode", "employer") if getattr(posting, k) is None})
