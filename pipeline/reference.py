@@ -25,6 +25,7 @@ class Employer:
     childrens_services: bool
     serves: tuple[str, ...] = ()
     place: str | None = None  # the common place name ("Derbyshire")
+    aliases: tuple[str, ...] = ()  # other names: "Caerdydd", "Kingston upon Hull, City of"
 
 
 def _apostrophes(text: str) -> str:
@@ -71,8 +72,26 @@ def _regions() -> dict[str, str]:
     return {row["region_name"]: row["region_code"] for row in load_csv("reference/dfe_regions.csv")}
 
 
-def _local_authorities() -> list[Employer]:
-    csc = {row["gss_code"]: row for row in load_csv("reference/england_childrens_services_las_153.csv")}
+def alt_names(row: dict[str, str]) -> list[str]:
+    """The other names a mySociety authority row goes by (no 'UA' codes).
+
+    The column is comma-separated and some names hold a comma ("Bristol, City of"): a piece that is only
+    "City of" or "County of" belongs to the piece before it.
+    """
+    names: list[str] = []
+    for piece in (p.strip() for p in row["alt-names"].split(",")):
+        if piece.lower() in ("city of", "county of") and names:
+            names[-1] = f"{names[-1]}, {piece}"
+        elif piece:
+            names.append(piece)
+    return [n for n in names if not n.endswith(" UA")]
+
+
+@lru_cache(maxsize=1)
+def _local_authorities() -> tuple[Employer, ...]:
+    csc_rows = load_csv("reference/england_childrens_services_las_153.csv")
+    csc = {row["gss_code"]: row for row in csc_rows}
+    csc_by_name = {row["la_name"].lower(): row for row in csc_rows}
     regions = _regions()
     nations: dict[str, str] = load_yaml("employers.yaml")["nation_region_codes"]
     employers = []
@@ -80,15 +99,17 @@ def _local_authorities() -> list[Employer]:
         kind = _KINDS.get(row["local-authority-type"])
         if kind is None or row["current-authority"] != "True":
             continue
-        gss = row["gss-code"] or None
-        england = csc.get(gss or "")
+        england = csc.get(row["gss-code"]) or next(
+            (csc_by_name[n.lower()] for n in [row["nice-name"], *alt_names(row)] if n.lower() in csc_by_name), None)
+        # DfE's list carries the current GSS code where ONS has re-coded an authority (Barnsley, Sheffield).
+        gss = england["gss_code"] if england else row["gss-code"] or None
         region_name = england["region_name"] if england else (row["region"] or row["nation"] or None)
         region_code = england["region_code"] if england else regions.get(region_name or "") or nations.get(
             row["nation"])
         has_csc = bool(england) or kind in ("welsh_principal_area", "scottish_council")
         employers.append(Employer(row["official-name"], gss, region_code, region_name, kind, has_csc,
-                                  place=row["nice-name"]))
-    return employers
+                                  place=row["nice-name"], aliases=tuple(alt_names(row))))
+    return tuple(employers)
 
 
 def _organisations() -> list[tuple[Employer, list[str]]]:
@@ -118,11 +139,16 @@ def gazetteer() -> Gazetteer:
     bare_places: list[str] = []
     for la in _local_authorities():
         by_name[_apostrophes(la.name).lower()] = la
-        if la.place:
-            by_place.setdefault(la.place.lower(), []).append(la)
-            places.append(la.place)
-            if la.childrens_services:
-                bare_places.append(la.place)
+        for alias in la.aliases:
+            by_name.setdefault(_apostrophes(alias).lower(), la)
+        names = [n for n in dict.fromkeys([la.place or "", *la.aliases]) if n and n[0].isupper()
+                 and "council" not in n.lower()]
+        for name in names:
+            if la not in by_place.setdefault(name.lower(), []):
+                by_place[name.lower()].append(la)
+        places.extend(names)
+        if la.childrens_services and la.place:
+            bare_places.append(la.place)
     org_names: list[str] = []
     for org, names in _organisations():
         for name in names:

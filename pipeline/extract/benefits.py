@@ -19,6 +19,7 @@ from pipeline.extract.models import BenefitMention, Block
 from pipeline.extract.nlp import BENEFITS, sentence_at
 from pipeline.resources import load_yaml
 
+LIST_INTRO_MAX_CHARS = 80  # a short cue line ("What you'll get in return") introduces the list after it
 VALUE_WINDOW = 50  # characters either side of a benefit phrase searched for its value
 _PERCENT = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)\s?%")
 _DAYS = re.compile(r"(\d{1,2}(?:\.\d)?)\s+(days?|weeks?)\b", re.IGNORECASE)
@@ -85,5 +86,5 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc]) -> list[Benef
             mentions.extend(_block_benefits(block, doc, named[0] if named else None,
                                             other_if_none=is_item and (in_section or list_intro)))
         if not is_item:
-            list_intro = cue and block.text.rstrip().endswith(":")
+            list_intro = cue and (block.text.rstrip().endswith(":") or len(block.text) <= LIST_INTRO_MAX_CHARS)
     return mentions

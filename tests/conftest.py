@@ -1,0 +1,55 @@
+"""Shared fixtures: real pages from ../shared read in place, one Prefect test harness per session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("PIPELINE_SHARED_DIR", ROOT.parent / "shared"))
+SEEDS = SHARED / "seeds"
+FIXTURES = SHARED / "fixtures" / "civil-service-jobs"
+SAMPLES = ROOT / "samples"
+
+
+def seed(prefix: str) -> Path:
+    """The seed capture whose name starts with the prefix ("001")."""
+    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    assert matches, f"seed {prefix} not found in {SEEDS}"
+    return matches[0]
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """A temporary Prefect API for the whole session (it starts slowly)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def seeds_curated(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds run once through the real flow; returns the curated directory."""
+    from flows.nightly import nightly_flow
+    from pipeline.config import Source
+
+    base = tmp_path_factory.mktemp("seeds")
+    nightly_flow([Source("seeds", None, (SEEDS,))], str(base / "raw"), str(base / "curated"), None)
+    return base / "curated"
+
+
+@pytest.fixture(scope="session")
+def samples_curated(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled samples run once through the real flow; returns the curated directory."""
+    from flows.nightly import nightly_flow
+    from pipeline.config import BUNDLED_SOURCES, load_sources
+
+    base = tmp_path_factory.mktemp("samples")
+    nightly_flow(load_sources(BUNDLED_SOURCES), str(base / "raw"), str(base / "curated"), dt.date(2025, 11, 20))
+    return base / "curated"
