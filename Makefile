@@ -26,7 +26,7 @@ pytest: setup
 
 lint: setup
 	$(VENV)/bin/ruff check pipeline flows tests bench
-	$(VENV)/bin/mypy pipeline flows bench
+	$(VENV)/bin/mypy pipeline flows tests bench
 
 ## lock: re-resolve requirements.in into requirements.lock (needs the package index)
 lock:

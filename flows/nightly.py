@@ -16,8 +16,7 @@ from pipeline.acquire.local import Reject
 from pipeline.config import Source
 from pipeline.documents import RawDocument
 from pipeline.errors import TransientError
-from pipeline.runner import (RunSummary, acquire_source, extract_documents, make_run_id, publish_run,
-                             summarise)
+from pipeline.runner import RunSummary, acquire_source, extract_documents, make_run_id, publish_run, summarise
 
 CHUNK_SIZE = 200  # pages per extract task
 
@@ -42,36 +41,47 @@ def acquire_task(source: Source, raw_dir: str) -> tuple[list[RawDocument], list[
 
 
 @task(name="extract-chunk")
-def extract_task(documents: list[RawDocument], raw_dir: str, as_of: dt.date | None,
-                 run_id: str) -> tuple[dict[str, list[dict[str, Any]]], list[Reject]]:
+def extract_task(
+    documents: list[RawDocument], raw_dir: str, as_of: dt.date | None, run_id: str
+) -> tuple[dict[str, list[dict[str, Any]]], list[Reject]]:
     """Extract and normalise a chunk of pages."""
     rows, rejects = extract_documents(documents, Path(raw_dir), as_of, run_id)
-    get_run_logger().info("extracted %d pages: %d vacancies, %d rejected", len(documents),
-                          len(rows.get("vacancy_sightings", [])), len(rejects))
+    get_run_logger().info(
+        "extracted %d pages: %d vacancies, %d rejected",
+        len(documents),
+        len(rows.get("vacancy_sightings", [])),
+        len(rejects),
+    )
     return rows, rejects
 
 
 @task(name="publish", retries=2, retry_delay_seconds=2, retry_condition_fn=retry_transient_only)
-def publish_task(curated_dir: str, rows: dict[str, list[dict[str, Any]]], rejects: list[Reject],
-                 inputs: set[tuple[str, str]], run_id: str) -> tuple[dict[str, list[dict[str, Any]]], Path]:
+def publish_task(
+    curated_dir: str,
+    rows: dict[str, list[dict[str, Any]]],
+    rejects: list[Reject],
+    inputs: set[tuple[str, str]],
+    run_id: str,
+) -> tuple[dict[str, list[dict[str, Any]]], Path]:
     """Merge and publish the curated tables atomically."""
     return publish_run(Path(curated_dir), rows, rejects, inputs, run_id)
 
 
 def _chunks(documents: list[RawDocument], size: int) -> list[list[RawDocument]]:
-    return [documents[i:i + size] for i in range(0, len(documents), size)]
+    return [documents[i : i + size] for i in range(0, len(documents), size)]
 
 
 @flow(name="nightly-recruitment", log_prints=False)
-def nightly_flow(sources: list[Source], raw_dir: str = "raw", curated_dir: str = "curated",
-                 as_of: dt.date | None = None) -> RunSummary:
+def nightly_flow(
+    sources: list[Source], raw_dir: str = "raw", curated_dir: str = "curated", as_of: dt.date | None = None
+) -> RunSummary:
     """Run every source through acquire -> extract -> publish and return the run summary."""
     logger = get_run_logger()
     acquired = [acquire_task.submit(source, raw_dir) for source in sources]
     documents: list[RawDocument] = []
     rejects: list[Reject] = []
-    for future in acquired:
-        docs, bad = future.result()
+    for acquiring in acquired:
+        docs, bad = acquiring.result()
         documents.extend(docs)
         rejects.extend(bad)
     run_id = make_run_id(documents, rejects, as_of)

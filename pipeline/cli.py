@@ -22,22 +22,34 @@ def _date(text: str) -> dt.date:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-dir", type=Path, default=Path("raw"), help="raw snapshots (default: raw/)")
-    parser.add_argument("--curated-dir", type=Path, default=Path("curated"),
-                        help="curated Parquet tables (default: curated/)")
-    parser.add_argument("--as-of", type=_date, default=None, metavar="DATE",
-                        help="reference date for dates written without a year (default: when the page was "
-                             "fetched, or the file's modification time)")
+    parser.add_argument(
+        "--curated-dir", type=Path, default=Path("curated"), help="curated Parquet tables (default: curated/)"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="reference date for dates written without a year (default: when the page was "
+        "fetched, or the file's modification time)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also the source of `pipeline --help`)."""
-    parser = argparse.ArgumentParser(prog="pipeline", description="Children's services recruitment pipeline: "
-                                     "careers pages in, curated Parquet out.")
+    parser = argparse.ArgumentParser(
+        prog="pipeline", description="Children's services recruitment pipeline: careers pages in, curated Parquet out."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the nightly flow over the configured sources "
-                                          "(default: the bundled samples, offline)")
-    run.add_argument("--sources", type=Path, default=None, help=f"sources file (default: {BUNDLED_SOURCES.name} "
-                                                                "of the bundled samples)")
+    run = commands.add_parser(
+        "run", help="run the nightly flow over the configured sources (default: the bundled samples, offline)"
+    )
+    run.add_argument(
+        "--sources",
+        type=Path,
+        default=None,
+        help=f"sources file (default: {BUNDLED_SOURCES.name} of the bundled samples)",
+    )
     _common(run)
     ingest = commands.add_parser("ingest", help="run the same flow over local .html, .htm or .txt files or folders")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")

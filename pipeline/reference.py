@@ -8,9 +8,17 @@ from functools import lru_cache
 
 from pipeline.resources import load_csv, load_yaml
 
-_KINDS = {"CTY": "county_council", "UA": "unitary_authority", "MD": "metropolitan_district",
-          "LBO": "london_borough", "NMD": "district_council", "WPA": "welsh_principal_area",
-          "SCO": "scottish_council", "NID": "northern_ireland_district", "CC": "city_of_london"}
+_KINDS = {
+    "CTY": "county_council",
+    "UA": "unitary_authority",
+    "MD": "metropolitan_district",
+    "LBO": "london_borough",
+    "NMD": "district_council",
+    "WPA": "welsh_principal_area",
+    "SCO": "scottish_council",
+    "NID": "northern_ireland_district",
+    "CC": "city_of_london",
+}
 
 
 @dataclass(frozen=True)
@@ -34,12 +42,14 @@ def _apostrophes(text: str) -> str:
 
 @dataclass(frozen=True)
 class Gazetteer:
-    """Employers by every name they go by, and the patterns that find them in text."""
+    """Employers by every name they go by, and the context cues that make a place name an employer."""
 
     by_name: dict[str, Employer]  # lower-cased full names and aliases
     by_place: dict[str, list[Employer]]  # lower-cased place names of current authorities
-    explicit: re.Pattern[str]
-    bare: re.Pattern[str]
+    organisations: tuple[str, ...]  # names of trusts etc. that are employers wherever they are named
+    bare_names: frozenset[str]  # lower-cased place (and charity) names that count only in an employer context
+    bare_before: re.Pattern[str]  # "working for" + name
+    bare_after: re.Pattern[str]  # name + "is committed to", "'s children's homes"
 
     def resolve(self, name: str) -> Employer | None:
         """The employer a written name refers to, or None."""
@@ -100,15 +110,27 @@ def _local_authorities() -> tuple[Employer, ...]:
         if kind is None or row["current-authority"] != "True":
             continue
         england = csc.get(row["gss-code"]) or next(
-            (csc_by_name[n.lower()] for n in [row["nice-name"], *alt_names(row)] if n.lower() in csc_by_name), None)
+            (csc_by_name[n.lower()] for n in [row["nice-name"], *alt_names(row)] if n.lower() in csc_by_name), None
+        )
         # DfE's list carries the current GSS code where ONS has re-coded an authority (Barnsley, Sheffield).
         gss = england["gss_code"] if england else row["gss-code"] or None
         region_name = england["region_name"] if england else (row["region"] or row["nation"] or None)
-        region_code = england["region_code"] if england else regions.get(region_name or "") or nations.get(
-            row["nation"])
+        region_code = (
+            england["region_code"] if england else regions.get(region_name or "") or nations.get(row["nation"])
+        )
         has_csc = bool(england) or kind in ("welsh_principal_area", "scottish_council")
-        employers.append(Employer(row["official-name"], gss, region_code, region_name, kind, has_csc,
-                                  place=row["nice-name"], aliases=tuple(alt_names(row))))
+        employers.append(
+            Employer(
+                row["official-name"],
+                gss,
+                region_code,
+                region_name,
+                kind,
+                has_csc,
+                place=row["nice-name"],
+                aliases=tuple(alt_names(row)),
+            )
+        )
     return tuple(employers)
 
 
@@ -119,15 +141,17 @@ def _organisations() -> list[tuple[Employer, list[str]]]:
         served = [la_by_gss[c] for c in org["serves"] if c in la_by_gss]
         region_names = {e.region_name for e in served}
         region = served[0] if len(region_names) == 1 else None
-        employer = Employer(org["name"], None, region.region_code if region else None,
-                            region.region_name if region else None, org["kind"], org["kind"] == "childrens_trust",
-                            tuple(org["serves"]))
+        employer = Employer(
+            org["name"],
+            None,
+            region.region_code if region else None,
+            region.region_name if region else None,
+            org["kind"],
+            org["kind"] == "childrens_trust",
+            tuple(org["serves"]),
+        )
         found.append((employer, [org["name"], *org["aliases"]]))
     return found
-
-
-def _alternation(names: list[str]) -> str:
-    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -135,38 +159,34 @@ def gazetteer() -> Gazetteer:
     """The employer gazetteer, built once from the bundled reference files."""
     by_name: dict[str, Employer] = {}
     by_place: dict[str, list[Employer]] = {}
-    places: list[str] = []
-    bare_places: list[str] = []
+    bare: set[str] = set()
     for la in _local_authorities():
         by_name[_apostrophes(la.name).lower()] = la
         for alias in la.aliases:
             by_name.setdefault(_apostrophes(alias).lower(), la)
-        names = [n for n in dict.fromkeys([la.place or "", *la.aliases]) if n and n[0].isupper()
-                 and "council" not in n.lower()]
+        names = [n for n in dict.fromkeys([la.place or "", *la.aliases]) if n and n[0].isupper()]
         for name in names:
-            if la not in by_place.setdefault(name.lower(), []):
+            if "council" not in name.lower() and la not in by_place.setdefault(name.lower(), []):
                 by_place[name.lower()].append(la)
-        places.extend(names)
         if la.childrens_services and la.place:
-            bare_places.append(la.place)
-    org_names: list[str] = []
+            bare.add(la.place.lower())
+    organisations: list[str] = []
     for org, names in _organisations():
         for name in names:
             by_name[_apostrophes(name).lower()] = org
             # A charity is named in passing as a partner; it counts as an employer only in an employer context.
-            (bare_places if org.kind == "charity" else org_names).append(_apostrophes(name))
-    place_alt = _alternation(places)
-    explicit = re.compile(
-        rf"\b(?:(?i:London\s+Borough|Royal\s+Borough)\s+of\s+(?:{place_alt})\b"
-        rf"|(?:{place_alt})(?:\s+(?i:City|County|Borough|Metropolitan\s+Borough|District|Town))?\s+(?i:Council)\b"
-        rf"|(?:{_alternation(org_names)})(?![\w']))"
-    )
+            (bare.add(_apostrophes(name).lower()) if org.kind == "charity" else organisations.append(name))
     data = load_yaml("employers.yaml")
-    before = "|".join(data["bare_name_before"])
-    after = "|".join(data["bare_name_after"])
-    bare_alt = _alternation(bare_places)
-    bare = re.compile(rf"(?i:\b(?:{before})\s+)(?P<a>{bare_alt})\b|\b(?P<b>{bare_alt})(?=(?i:{after}))")
-    return Gazetteer(by_name, by_place, explicit, bare)
+    before = "|".join(f"(?:{c})" for c in data["bare_name_before"])
+    after = "|".join(f"(?:{c})" for c in data["bare_name_after"])
+    return Gazetteer(
+        by_name,
+        by_place,
+        tuple(_apostrophes(o) for o in organisations),
+        frozenset(bare),
+        re.compile(rf"\b(?:{before})\s+", re.IGNORECASE),
+        re.compile(rf"(?:{after})", re.IGNORECASE),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -18,19 +18,19 @@ def _text(name: str) -> str:
     return resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str) -> Any:
     """Parse a bundled YAML data file (cached)."""
     return yaml.safe_load(_text(name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_jsonl(name: str) -> tuple[dict[str, Any], ...]:
     """Parse a bundled JSON-lines data file (cached)."""
     return tuple(json.loads(line) for line in _text(name).splitlines() if line.strip())
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_csv(name: str) -> tuple[dict[str, str], ...]:
     """Parse a bundled CSV reference file into rows of strings (cached)."""
     return tuple(csv.DictReader(_text(name).splitlines()))

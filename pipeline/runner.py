@@ -54,11 +54,15 @@ class RunSummary:
             f"  vacancies {self.vacancies}, contacts {self.contacts}, benefits {self.benefits}, "
             f"employers {self.employers}",
         ]
-        lines += [f"  source {sid}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
-                  for sid, counts in sorted(self.per_source.items())]
+        lines += [
+            f"  source {sid}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+            for sid, counts in sorted(self.per_source.items())
+        ]
         lines += [f"  rejected: {reason}" for reason in self.reject_reasons]
-        lines += [f"  raw snapshots: {self.raw_dir}", f"  curated tables: {self.curated_dir}/<table> "
-                  f"({', '.join(TABLES)})"]
+        lines += [
+            f"  raw snapshots: {self.raw_dir}",
+            f"  curated tables: {self.curated_dir}/<table> ({', '.join(TABLES)})",
+        ]
         return "\n".join(lines)
 
 
@@ -76,12 +80,19 @@ def make_run_id(documents: Sequence[RawDocument], rejects: Sequence[Reject], as_
 
 def reject_row(reject: Reject, run_id: str) -> dict[str, Any]:
     """A rejects-table row."""
-    return {"source_id": reject.source_id, "url": reject.url, "stage": reject.stage, "reason": reject.reason,
-            "content_sha256": reject.content_sha256, "run_id": run_id}
+    return {
+        "source_id": reject.source_id,
+        "url": reject.url,
+        "stage": reject.stage,
+        "reason": reject.reason,
+        "content_sha256": reject.content_sha256,
+        "run_id": run_id,
+    }
 
 
-def extract_documents(documents: Sequence[RawDocument], raw_dir: Path, as_of: dt.date | None,
-                      run_id: str) -> tuple[Rows, list[Reject]]:
+def extract_documents(
+    documents: Sequence[RawDocument], raw_dir: Path, as_of: dt.date | None, run_id: str
+) -> tuple[Rows, list[Reject]]:
     """Decode, extract and normalise a batch of documents; a bad document becomes a reject."""
     store = RawStore(raw_dir)
     rows: Rows = {}
@@ -99,14 +110,16 @@ def extract_documents(documents: Sequence[RawDocument], raw_dir: Path, as_of: dt
             reason = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
             rejects.append(Reject(doc.source_id, doc.url, "extract", reason.splitlines()[0], doc.content_sha256))
             continue
-        for table, table_rows in page_rows(doc, extraction, encoding=decoded.encoding, run_id=run_id,
-                                           reference_date=reference).items():
+        for table, table_rows in page_rows(
+            doc, extraction, encoding=decoded.encoding, run_id=run_id, reference_date=reference
+        ).items():
             rows.setdefault(table, []).extend(table_rows)
     return rows, rejects
 
 
-def publish_run(curated_dir: Path, rows: Rows, rejects: Sequence[Reject], inputs: set[tuple[str, str]],
-                run_id: str) -> tuple[Rows, Path]:
+def publish_run(
+    curated_dir: Path, rows: Rows, rejects: Sequence[Reject], inputs: set[tuple[str, str]], run_id: str
+) -> tuple[Rows, Path]:
     """Merge this run into the live curated tables and publish atomically; returns the merged rows."""
     store = CuratedStore(curated_dir)
     with store.lock():
@@ -118,8 +131,9 @@ def publish_run(curated_dir: Path, rows: Rows, rejects: Sequence[Reject], inputs
     return merged, version
 
 
-def summarise(run_id: str, rows: Rows, merged: Rows, rejects: Sequence[Reject], raw_dir: Path,
-              curated_dir: Path, version: Path) -> RunSummary:
+def summarise(
+    run_id: str, rows: Rows, merged: Rows, rejects: Sequence[Reject], raw_dir: Path, curated_dir: Path, version: Path
+) -> RunSummary:
     """The run's summary: this run's counts per source and the curated totals."""
     summary = RunSummary(run_id, raw_dir=str(raw_dir), curated_dir=str(curated_dir), version=version.name)
     summary.pages_read = len(rows.get("pages", []))

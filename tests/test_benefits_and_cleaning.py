@@ -10,14 +10,14 @@ from pipeline.errors import InputError
 from pipeline.extract.benefits import extract_benefits
 from pipeline.extract.clean import html_blocks, parse_html, text_blocks
 from pipeline.extract.decode import decode_bytes
-from pipeline.extract.nlp import get_nlp
+from pipeline.extract.nlp import analyse
 from pipeline.extract.page import extract_page
 from tests.conftest import FIXTURES, seed
 
 
 def _benefits(text: str) -> set[str]:
     blocks = text_blocks(text)
-    return {b.category for b in extract_benefits(blocks, list(get_nlp().pipe(b.text for b in blocks)))}
+    return {b.category for b in extract_benefits(blocks, analyse([b.text for b in blocks]))}
 
 
 def test_benefits_need_a_staff_benefits_context() -> None:
@@ -37,8 +37,10 @@ def test_seed_004_icon_labels_and_skip_link_are_dropped() -> None:
 
 
 def test_html_cleaning_drops_navigation_cookies_and_footer() -> None:
-    html = ("<html><body><div class='cookie-banner'>We use cookies on this site.</div><nav><a>Jobs</a></nav>"
-            "<main><h1>Social Worker</h1><p>Salary: £30,000</p></main><footer>Council House</footer></body></html>")
+    html = (
+        "<html><body><div class='cookie-banner'>We use cookies on this site.</div><nav><a>Jobs</a></nav>"
+        "<main><h1>Social Worker</h1><p>Salary: £30,000</p></main><footer>Council House</footer></body></html>"
+    )
     assert [b.text for b in html_blocks(parse_html(html))] == ["Social Worker", "Salary: £30,000"]
 
 
@@ -46,7 +48,8 @@ def test_broken_html_still_extracts() -> None:
     html = "<html><body><h1>Residential Support Worker<p>Salary: £25,000 - £27,000<p>Closing date: 8 December 2025"
     page = extract_page(html, True, dt.date(2025, 11, 1))
     assert [(v.title, v.closing.date if v.closing else None) for v in page.vacancies] == [
-        ("Residential Support Worker", dt.date(2025, 12, 8))]
+        ("Residential Support Worker", dt.date(2025, 12, 8))
+    ]
 
 
 def test_decode_detects_windows_1252_from_the_page() -> None:

@@ -44,22 +44,30 @@ def test_things_that_are_not_postcodes() -> None:
 
 
 def test_names_only_in_contact_context() -> None:
-    text = ("chaired by Councillor Alex Dale. Please contact Paul McIntyre on 07766 367 597 or John Simpson on "
-            "07824 867 413.")
+    text = (
+        "chaired by Councillor Alex Dale. Please contact Paul McIntyre on 07766 367 597 or John Simpson on "
+        "07824 867 413."
+    )
     assert [n for n, _, _ in extract_names(text)] == ["Paul McIntyre", "John Simpson"]
     assert extract_names("Our Principal Social Worker Jane Smith leads practice.") == []
 
 
 def test_emails() -> None:
     assert extract_emails("contact HLRecruitment@Parliament.UK or barryr@parliament.uk.") == [
-        "HLRecruitment@parliament.uk", "barryr@parliament.uk"]
+        "HLRecruitment@parliament.uk",
+        "barryr@parliament.uk",
+    ]
 
 
 def test_seed_004_offices() -> None:
     contacts = extract_contacts(text_blocks(seed("004").read_text(encoding="utf-8")))
     offices = {(c.postcode, c.phone.e164) for c in contacts if c.phone}
-    assert offices == {("S40 2NT", "+448081961750"), ("S40 2NT", "+441629532755"),
-                       ("NG10 4LF", "+448081961751"), ("NG10 4LF", "+441629532706")}
+    assert offices == {
+        ("S40 2NT", "+448081961750"),
+        ("S40 2NT", "+441629532755"),
+        ("NG10 4LF", "+448081961751"),
+        ("NG10 4LF", "+441629532706"),
+    }
     assert all(c.address and c.address.endswith(c.postcode or "") for c in contacts)
     assert not any(c.name for c in contacts)
 

@@ -19,18 +19,36 @@ def _mentions(text: str, kind: str = "paragraph") -> list[tuple[str, bool]]:
 
 
 ANCHORS = [
-    ("seed 001 team manager", "The Team Manager post in Lancashire will be responsible for managing",
-     [("Team Manager", True)]),
-    ("seed 001 IROs", "Independent Reviewing Officers (IROs) within Lancashire hold a specialist role",
-     [("Independent Reviewing Officer", True)]),
-    ("seed 001 requirement", "IROs must be a qualified Social Worker with at least 5 years post qualifying",
-     [("Social Worker", False)]),
-    ("seed 001 NOW", "The salary range for these Neighbourhood Outreach Worker roles is from £16,491 - £17,772.",
-     [("Neighbourhood Outreach Worker", True)]),
-    ("seed 000 career story", "I've grown all the way to Head of Service — something I could only achieve",
-     [("Head of Service", False)]),
-    ("civil service summary", "We are looking for a Head of Policy Research in our Committee Office",
-     [("Head of Policy Research", True)]),
+    (
+        "seed 001 team manager",
+        "The Team Manager post in Lancashire will be responsible for managing",
+        [("Team Manager", True)],
+    ),
+    (
+        "seed 001 IROs",
+        "Independent Reviewing Officers (IROs) within Lancashire hold a specialist role",
+        [("Independent Reviewing Officer", True)],
+    ),
+    (
+        "seed 001 requirement",
+        "IROs must be a qualified Social Worker with at least 5 years post qualifying",
+        [("Social Worker", False)],
+    ),
+    (
+        "seed 001 NOW",
+        "The salary range for these Neighbourhood Outreach Worker roles is from £16,491 - £17,772.",
+        [("Neighbourhood Outreach Worker", True)],
+    ),
+    (
+        "seed 000 career story",
+        "I've grown all the way to Head of Service — something I could only achieve",
+        [("Head of Service", False)],
+    ),
+    (
+        "civil service summary",
+        "We are looking for a Head of Policy Research in our Committee Office",
+        [("Head of Policy Research", True)],
+    ),
     ("lower-case mention", "practice managers are required throughout the county", []),
 ]
 
@@ -42,7 +60,9 @@ def test_role_anchors(where: str, text: str, expected: list[tuple[str, bool]]) -
 
 def test_conjoined_titles_split_but_compound_titles_kept() -> None:
     assert [t for t, _ in _mentions("Practice Manager and Independent Reviewing Officer", "heading")] == [
-        "Practice Manager", "Independent Reviewing Officer"]
+        "Practice Manager",
+        "Independent Reviewing Officer",
+    ]
     assert [t for t, _ in _mentions("Youth and Community Worker", "heading")] == ["Youth and Community Worker"]
     assert [t for t, _ in _mentions("Lead Automation Engineer", "heading")] == ["Lead Automation Engineer"]
 
@@ -54,7 +74,8 @@ def test_singular_titles() -> None:
 
 
 FAMILIES = [
-    ("Team Manager", "social_work_management", "1172"), ("Independent Reviewing Officer", "social_work", "2461"),
+    ("Team Manager", "social_work_management", "1172"),
+    ("Independent Reviewing Officer", "social_work", "2461"),
     ("Neighbourhood Outreach Worker", "family_and_youth_support", "3221"),
     ("Residential Child Care Officer", "residential_care", "6134"),
     ("Senior Residential Child Care Officer", "senior_residential_care", "6136"),
@@ -82,15 +103,27 @@ def test_every_childrens_services_authority_resolves_by_name() -> None:
 
 
 EMPLOYERS = [
-    ("seed 000 loose county name", "Barnardo's and Leicester County Council are in an exciting Strategic Partnership",
-     ["Leicestershire County Council"]),
-    ("seed 000 bare county", "Working for Derbyshire means serving the community I live in",
-     ["Derbyshire County Council"]),
-    ("seed 000 trust", "Northamptonshire Children’s Trust is committed to developing its people.",
-     ["Northamptonshire Children's Trust"]),
+    (
+        "seed 000 loose county name",
+        "Barnardo's and Leicester County Council are in an exciting Strategic Partnership",
+        ["Leicestershire County Council"],
+    ),
+    (
+        "seed 000 bare county",
+        "Working for Derbyshire means serving the community I live in",
+        ["Derbyshire County Council"],
+    ),
+    (
+        "seed 000 trust",
+        "Northamptonshire Children’s Trust is committed to developing its people.",
+        ["Northamptonshire Children's Trust"],
+    ),
     ("seed 001 neighbours are not employers", "Our neighbours are the Lake District, Manchester and Liverpool.", []),
-    ("seed 004 children's services", "staff from Derbyshire children's services and Barnardo's",
-     ["Derbyshire County Council"]),
+    (
+        "seed 004 children's services",
+        "staff from Derbyshire children's services and Barnardo's",
+        ["Derbyshire County Council"],
+    ),
     ("London borough", "Working for the London Borough of Hackney", ["London Borough of Hackney"]),
     ("Welsh council", "Cardiff Council is looking for a Residential Care Worker", ["City of Cardiff Council"]),
 ]

@@ -11,19 +11,32 @@ from pipeline.normalise.salary import annualise
 
 # (where it came from, text, expected (min, max, period) of the first salary)
 REAL = [
-    ("seed 001 Team Manager", "The closing date for these jobs is Friday 16 June 2017 and the salary range is from "
-     "£41,025 - £44,757.", (41025, 44757, "year")),
-    ("seed 001 Social Worker", "The salary range for the following posts is £27,668 - £36,379.", (27668, 36379, "year")),
-    ("seed 001 Neighbourhood Outreach Worker", "The salary range for these Neighbourhood Outreach Worker roles is "
-     "from £16,491 - £17,772.", (16491, 17772, "year")),
+    (
+        "seed 001 Team Manager",
+        "The closing date for these jobs is Friday 16 June 2017 and the salary range is from £41,025 - £44,757.",
+        (41025, 44757, "year"),
+    ),
+    (
+        "seed 001 Social Worker",
+        "The salary range for the following posts is £27,668 - £36,379.",
+        (27668, 36379, "year"),
+    ),
+    (
+        "seed 001 Neighbourhood Outreach Worker",
+        "The salary range for these Neighbourhood Outreach Worker roles is from £16,491 - £17,772.",
+        (16491, 17772, "year"),
+    ),
     ("civil service listing card", "Salary : £27,620 to £32,163", (27620, 32163, "year")),
     ("civil service detail page", "£53,730", (53730, 53730, "year")),
     ("issue 3 grade pattern", "Grade 7 – up to £44,019", (None, 44019, "year")),
     ("issue 3 hourly pattern", "£12.60 per hour", (12.6, 12.6, "hour")),
     ("issue 3 agency day rate", "£350 per day", (350, 350, "day")),
     ("sample Nottinghamshire night care", "Salary: £13.10 per hour pro rata", (13.1, 13.1, "hour")),
-    ("sample Lancashire news", "£26,824 - £28,770 per annum, plus enhancements for weekend and night work",
-     (26824, 28770, "year")),
+    (
+        "sample Lancashire news",
+        "£26,824 - £28,770 per annum, plus enhancements for weekend and night work",
+        (26824, 28770, "year"),
+    ),
     ("thousands shorthand", "£27k - £30k", (27000, 30000, "year")),
     ("shorthand sharing k", "£27 - 30k per annum", (27000, 30000, "year")),
     ("between ... and", "between £30,000 and £35,000 a year", (30000, 35000, "year")),
@@ -47,7 +60,10 @@ def test_real_salary_snippets(where: str, text: str, expected: tuple[float | Non
 NOT_SALARIES = [
     ("seed 001 City Deal", "increasing the size of the local economy by £1 billion."),
     ("seed 001 honorarium", "A £10 a day honorarium for practice educators."),
-    ("seed 003 population", "Leeds is home to nearly a quarter of a million children and young people aged 19 or under."),
+    (
+        "seed 003 population",
+        "Leeds is home to nearly a quarter of a million children and young people aged 19 or under.",
+    ),
     ("sample Leeds spending", "Spending on placements rose to £96.4 million in 2024/25."),
     ("golden hello", "a golden hello of £2,000 for experienced social workers"),
     ("relocation", "relocation package of up to £8,000"),

@@ -40,8 +40,9 @@ SEED_001_ROLES = [
 
 
 @pytest.mark.parametrize(("title", "low", "high", "closing"), SEED_001_ROLES)
-def test_seed_001_roles_have_their_salary_and_closing_date(seeds_curated: Path, title: str, low: float,
-                                                           high: float, closing: dt.date) -> None:
+def test_seed_001_roles_have_their_salary_and_closing_date(
+    seeds_curated: Path, title: str, low: float, high: float, closing: dt.date
+) -> None:
     rows = _vacancies(seeds_curated, "001")
     row = rows[rows.title_normalised == title]
     assert len(row) == 1, rows.title_normalised.tolist()
@@ -82,10 +83,14 @@ def test_seed_001_benefits(seeds_curated: Path) -> None:
 
 
 EAST_MIDLANDS = {
-    "Derby City Council": "E06000015", "Derbyshire County Council": "E10000007",
-    "Leicester City Council": "E06000016", "Leicestershire County Council": "E10000018",
-    "Lincolnshire County Council": "E10000019", "Northamptonshire Children's Trust": None,
-    "Nottingham City Council": "E06000018", "Nottinghamshire County Council": "E10000024",
+    "Derby City Council": "E06000015",
+    "Derbyshire County Council": "E10000007",
+    "Leicester City Council": "E06000016",
+    "Leicestershire County Council": "E10000018",
+    "Lincolnshire County Council": "E10000019",
+    "Northamptonshire Children's Trust": None,
+    "Nottingham City Council": "E06000018",
+    "Nottinghamshire County Council": "E10000024",
     "Rutland County Council": "E06000017",
 }
 
@@ -108,7 +113,8 @@ def test_seed_000_nottingham_benefits_and_no_vacancies(seeds_curated: Path) -> N
     benefits = _table(seeds_curated, "benefits")
     nottingham = benefits[(benefits.page_id == page_id) & (benefits.employer_name == "Nottingham City Council")]
     assert {"pension", "annual_leave", "family_leave", "cycle_to_work", "wellbeing", "discounts"} <= set(
-        nottingham.category)
+        nottingham.category
+    )
     pension = nottingham[nottingham.category == "pension"].iloc[0]
     assert (pension.value, pension.unit) == (18.5, "percent")
 
@@ -117,8 +123,10 @@ def test_seed_004_offices_addresses_and_phones(seeds_curated: Path) -> None:
     contacts = _table(seeds_curated, "contacts")
     contacts = contacts[contacts.page_id == _page_id(seeds_curated, "004")]
     by_postcode = {pc: set(group.phone) for pc, group in contacts.groupby("postcode")}
-    assert by_postcode == {"S40 2NT": {"+448081961750", "+441629532755"},
-                           "NG10 4LF": {"+448081961751", "+441629532706"}}
+    assert by_postcode == {
+        "S40 2NT": {"+448081961750", "+441629532755"},
+        "NG10 4LF": {"+448081961751", "+441629532706"},
+    }
     assert contacts.address.str.contains("Hunloke Avenue").any()
     assert contacts.address.str.contains("Lime Terrace").any()
     assert "Alex Dale" not in " ".join(contacts.name.dropna())
@@ -136,13 +144,21 @@ def test_campaign_and_information_pages_have_no_vacancies(seeds_curated: Path, p
     assert kind in ("campaign", "information")
 
 
+def _duckdb(query: str) -> list[tuple[object, ...]]:
+    relation = duckdb.sql(query)
+    assert relation is not None
+    return relation.fetchall()
+
+
 def test_duckdb_reads_every_table_with_hive_partitioning(seeds_curated: Path) -> None:
     for table in ("pages", "vacancies", "contacts", "benefits", "employers", "rejects"):
         path = (seeds_curated / table).as_posix()
-        count = duckdb.sql(f"select count(*) from read_parquet('{path}/**/*.parquet', hive_partitioning = true)")
-        assert count.fetchall()[0][0] == len(pd.read_parquet(seeds_curated / table))
-    titles = duckdb.sql(f"select title from read_parquet('{(seeds_curated / 'vacancies').as_posix()}/**/*.parquet',"
-                        " hive_partitioning = true) where salary_min = 41025").fetchall()
+        count = _duckdb(f"select count(*) from read_parquet('{path}/**/*.parquet', hive_partitioning = true)")
+        assert count[0][0] == len(pd.read_parquet(seeds_curated / table))
+    titles = _duckdb(
+        f"select title from read_parquet('{(seeds_curated / 'vacancies').as_posix()}/**/*.parquet',"
+        " hive_partitioning = true) where salary_min = 41025"
+    )
     assert titles == [("Team Manager",)]
 
 

@@ -46,8 +46,9 @@ def _content_type(path: Path, data: bytes) -> str:
     return SUFFIXES[path.suffix.lower()]
 
 
-def acquire_files(paths: list[Path], source_id: str, store: RawStore,
-                  employer: str | None = None) -> tuple[list[RawDocument], list[Reject]]:
+def acquire_files(
+    paths: list[Path], source_id: str, store: RawStore, employer: str | None = None
+) -> tuple[list[RawDocument], list[Reject]]:
     """Snapshot local files into the raw store; returns documents and rejects."""
     files, problems = expand_paths(paths)
     rejects = [Reject(source_id, str(path), "acquire", reason) for path, reason in problems]
@@ -61,8 +62,9 @@ def acquire_files(paths: list[Path], source_id: str, store: RawStore,
             rejects.append(Reject(source_id, uri, "acquire", f"cannot read: {exc.strerror or exc}"))
             continue
         sha, relative = store.put(data)
-        document = RawDocument(source_id, uri, sha, relative, mtime, _content_type(path, data), len(data), employer,
-                               modified_at=mtime)
+        document = RawDocument(
+            source_id, uri, sha, relative, mtime, _content_type(path, data), len(data), employer, modified_at=mtime
+        )
         store.record(document)
         documents.append(document)
     return documents, rejects

@@ -16,6 +16,7 @@ Rules, in order of precedence:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,8 +29,7 @@ from pipeline.extract.models import Block, DateMention, RoleMention, Salary, Vac
 from pipeline.extract.nlp import sentence_at
 from pipeline.extract.roles import role_mentions, title_key
 from pipeline.extract.salaries import extract_salaries
-from pipeline.extract.terms import (extract_contract, extract_hours, extract_location, refers_forward,
-                                    refers_to_group)
+from pipeline.extract.terms import extract_contract, extract_hours, extract_location, refers_forward, refers_to_group
 
 _TEXT_LEVEL = 99  # units opened in running text close at any heading
 
@@ -67,24 +67,24 @@ class _Unit:
         self.add_evidence(fact.sentence)
 
 
-def _facts(block: Block, doc: Doc, reference: dt.date | None) -> list[_Fact]:
+def _facts(block: Block, reference: dt.date | None) -> list[_Fact]:
     text = block.text
     facts: list[_Fact] = []
     label = block.label if block.kind == "field" else None
     if label not in ("reference", "grade", "contact"):
         for salary in extract_salaries(text):
-            facts.append(_fact("salary", salary, doc, text.find(salary.text[:8])))
+            facts.append(_fact("salary", salary, text, text.find(salary.text[:8])))
     for date in extract_dates(text, reference, label):
         if date.is_closing:
-            facts.append(_fact("closing", date, doc, text.find(date.text)))
+            facts.append(_fact("closing", date, text, text.find(date.text)))
     if label:
         for fact in facts:
             fact.sentence = f"{block.label}: {text}" if block.label else text
     return facts
 
 
-def _fact(kind: str, value: Any, doc: Doc, offset: int) -> _Fact:
-    sentence = sentence_at(doc, max(offset, 0))
+def _fact(kind: str, value: Any, text: str, offset: int) -> _Fact:
+    sentence = sentence_at(text, max(offset, 0))
     return _Fact(kind, value, sentence, refers_to_group(sentence), refers_forward(sentence))
 
 
@@ -146,27 +146,26 @@ class _Linker:
                 if not listed.has(fact.kind):
                     listed.accept(fact)
 
-    def feed(self, block: Block, doc: Doc, roles_follow: bool) -> None:
+    def feed(self, block: Block, mentions: list[RoleMention], roles_follow: bool) -> None:
         if block.kind != "item" and self.list_used:
             self.pending_list.clear()
             self.list_used = False
         unit = self.current
         if unit is not None and block.group != unit.group:
             self.close()
-        mentions = [m for m in role_mentions(block, doc) if m.anchor]
         if block.kind == "heading":
             self._heading(block, mentions)
         elif mentions:
-            self._text_anchor(block, doc, mentions)
+            self._text_anchor(block, mentions)
         elif refers_forward(block.text) and not extract_salaries(block.text) and not self._closing_in(block):
             unit = _Unit([], _TEXT_LEVEL, block.group, unnamed=True)
             self.open(unit, block)
-            unit.add_evidence(sentence_at(doc, block.text.lower().find("following")))
+            unit.add_evidence(sentence_at(block.text, block.text.lower().find("following")))
         if self.current is not None:
             self.current.texts.append(block.text)
             if block.kind == "field" and block.label:
                 self.current.fields.setdefault(block.label, block.text)
-        for fact in _facts(block, doc, self.reference):
+        for fact in _facts(block, self.reference):
             self.attach(fact, roles_follow)
 
     def _closing_in(self, block: Block) -> bool:
@@ -183,24 +182,24 @@ class _Linker:
         elif unit is not None and block.level <= unit.level and (len(unit.texts) > 1 or unit.level == _TEXT_LEVEL):
             self.close()  # a heading straight after a title heading is its subtitle, not a new section
 
-    def _text_anchor(self, block: Block, doc: Doc, mentions: list[RoleMention]) -> None:
+    def _text_anchor(self, block: Block, mentions: list[RoleMention]) -> None:
         unit = self.current
         keys = {title_key(m.title) for m in mentions}
-        if unit is not None and (unit.level != _TEXT_LEVEL and block.kind != "item"
-                                 or keys <= {title_key(t) for t in unit.titles}):
-            unit.add_evidence(sentence_at(doc, block.text.find(mentions[0].text)))
+        if unit is not None and (
+            (unit.level != _TEXT_LEVEL and block.kind != "item") or keys <= {title_key(t) for t in unit.titles}
+        ):
+            unit.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
             return
         titles = list(dict.fromkeys(m.title for m in mentions))
         self.open(_Unit(titles, _TEXT_LEVEL, block.group), block)
         assert self.current is not None
-        self.current.add_evidence(sentence_at(doc, block.text.find(mentions[0].text)))
+        self.current.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
 
 
-def _roles_follow(blocks: list[Block], docs: list[Doc], index: int) -> bool:
+def _roles_follow(blocks: list[Block], mentions: list[list[RoleMention]], index: int) -> bool:
     """True when the next block is a list item or heading that names a role."""
-    for block, doc in zip(blocks[index + 1:index + 2], docs[index + 1:index + 2], strict=False):
-        return block.kind in ("item", "heading") and bool(role_mentions(block, doc))
-    return False
+    nxt = index + 1
+    return nxt < len(blocks) and blocks[nxt].kind in ("item", "heading") and bool(mentions[nxt])
 
 
 def _candidates(unit: _Unit, method: str) -> list[VacancyCandidate]:
@@ -213,17 +212,31 @@ def _candidates(unit: _Unit, method: str) -> list[VacancyCandidate]:
     employer = next((e.key for e in employers if e.explicit), None)
     evidence = "\n".join(unit.evidence)
     titles: list[str | None] = list(unit.titles) if unit.titles else [None]
-    return [VacancyCandidate(title, unit.salary, unit.closing, hours, per_week, contract, location,
-                             postcodes[0].canonical if postcodes else None, employer, evidence, method,
-                             context=text[:600] if title is None else "")
-            for title in titles]
+    return [
+        VacancyCandidate(
+            title,
+            unit.salary,
+            unit.closing,
+            hours,
+            per_week,
+            contract,
+            location,
+            postcodes[0].canonical if postcodes else None,
+            employer,
+            evidence,
+            method,
+            context=text[:600] if title is None else "",
+        )
+        for title in titles
+    ]
 
 
-def link_adverts(blocks: list[Block], docs: list[Doc], reference: dt.date | None) -> list[VacancyCandidate]:
+def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.date | None) -> list[VacancyCandidate]:
     """Vacancy candidates of a page: every unit that states a salary or a closing date."""
     linker = _Linker(reference)
-    for i, (block, doc) in enumerate(zip(blocks, docs, strict=True)):
-        linker.feed(block, doc, _roles_follow(blocks, docs, i))
+    mentions = [role_mentions(block, doc) for block, doc in zip(blocks, docs, strict=True)]
+    for i, block in enumerate(blocks):
+        linker.feed(block, [m for m in mentions[i] if m.anchor], _roles_follow(blocks, mentions, i))
     linker.close()
     units = [u for u in linker.units if u.salary is not None or u.closing is not None]
     if len(units) == 1 and linker.pending_next:

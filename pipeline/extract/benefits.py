@@ -35,20 +35,25 @@ class _Cues:
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
     data = load_yaml("benefits.yaml")
-    return _Cues(re.compile("|".join(f"(?:{c})" for c in data["context_cues"]), re.IGNORECASE),
-                 re.compile("|".join(f"(?:\\b{c}\\b)" for c in data["section_headings"]), re.IGNORECASE))
+    return _Cues(
+        re.compile("|".join(f"(?:{c})" for c in data["context_cues"]), re.IGNORECASE),
+        re.compile("|".join(f"(?:\\b{c}\\b)" for c in data["section_headings"]), re.IGNORECASE),
+    )
 
 
 def _value(text: str, span: Span) -> tuple[float | None, str | None]:
-    window = text[max(0, span.start_char - VALUE_WINDOW):span.end_char + VALUE_WINDOW]
+    window = text[max(0, span.start_char - VALUE_WINDOW) : span.end_char + VALUE_WINDOW]
     label = span.label_
     if label == "pension":
         match = _PERCENT.search(window)
         return (float(match.group(1)), "percent") if match else (None, None)
     if label == "annual_leave":
         days = _DAYS.search(window)
-        return (float(days.group(1)), "weeks" if days.group(2).lower().startswith("week") else "days") if days \
+        return (
+            (float(days.group(1)), "weeks" if days.group(2).lower().startswith("week") else "days")
+            if days
             else (None, None)
+        )
     money = _MONEY.search(window)
     if money:
         per = money.group(2)
@@ -56,11 +61,13 @@ def _value(text: str, span: Span) -> tuple[float | None, str | None]:
     return None, None
 
 
-def _block_benefits(block: Block, doc: Doc, employer: str | None, other_if_none: bool) -> list[BenefitMention]:
+def _block_benefits(block: Block, doc: Doc | None, employer: str | None, other_if_none: bool) -> list[BenefitMention]:
     found: dict[str, BenefitMention] = {}
-    for span in doc.spans[BENEFITS]:
+    for span in doc.spans[BENEFITS] if doc is not None else ():
         value, unit = _value(block.text, span)
-        mention = BenefitMention(span.label_, span.text, sentence_at(doc, span.start_char), value, unit, employer)
+        mention = BenefitMention(
+            span.label_, span.text, sentence_at(block.text, span.start_char), value, unit, employer
+        )
         if span.label_ not in found or (found[span.label_].value is None and value is not None):
             found[span.label_] = mention
     if not found and other_if_none:
@@ -68,7 +75,7 @@ def _block_benefits(block: Block, doc: Doc, employer: str | None, other_if_none:
     return list(found.values())
 
 
-def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc]) -> list[BenefitMention]:
+def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> list[BenefitMention]:
     """Benefit mentions of a page, one per category per passage."""
     cues = _cues()
     mentions: list[BenefitMention] = []
@@ -83,8 +90,11 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc]) -> list[Benef
         is_item = block.kind == "item"
         if in_section or cue or (is_item and list_intro):
             named = [m.key for m in sorted(extract_employers(block.text), key=lambda m: not m.explicit)]
-            mentions.extend(_block_benefits(block, doc, named[0] if named else None,
-                                            other_if_none=is_item and (in_section or list_intro)))
+            mentions.extend(
+                _block_benefits(
+                    block, doc, named[0] if named else None, other_if_none=is_item and (in_section or list_intro)
+                )
+            )
         if not is_item:
             list_intro = cue and (block.text.rstrip().endswith(":") or len(block.text) <= LIST_INTRO_MAX_CHARS)
     return mentions

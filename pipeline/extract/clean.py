@@ -16,14 +16,42 @@ from pipeline.resources import load_yaml
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "aside", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr",
-    "td", "th", "thead", "tbody", "blockquote", "address", "header", "footer", "figure", "figcaption",
-    "body", "fieldset", "details", "summary", "pre", "hr",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "blockquote",
+    "address",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "body",
+    "fieldset",
+    "details",
+    "summary",
+    "pre",
+    "hr",
 } | set(_HEADINGS)
 _CARD_TAGS = {"li", "article", "tr"}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_CHAR_FIXES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\ufeff": None,
-                             "\u2022": "\u2022"})
+_CHAR_FIXES = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\ufeff": None, "\u2022": "\u2022"}
+)
 _BULLET = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*]|-(?=\s))\s*")
 
 
@@ -47,17 +75,19 @@ class _Rules:
 def _rules() -> _Rules:
     data = load_yaml("boilerplate.yaml")
     return _Rules(
-        frozenset(data["drop_tags"]), frozenset(data["chrome_tags"]), frozenset(data["drop_class_tokens"]),
+        frozenset(data["drop_tags"]),
+        frozenset(data["chrome_tags"]),
+        frozenset(data["drop_class_tokens"]),
         frozenset(data["drop_roles"]),
-        tuple(re.compile(p, re.IGNORECASE) for p in data["drop_block_patterns"]),
-        tuple(re.compile(p, re.IGNORECASE) for p in data["icon_label_patterns"]),
+        (re.compile("|".join(f"(?:{p})" for p in data["drop_block_patterns"]), re.IGNORECASE),),
+        (re.compile("|".join(f"(?:{p})" for p in data["icon_label_patterns"]), re.IGNORECASE),),
     )
 
 
 def is_boilerplate(text: str) -> bool:
     """True for a block that is navigation, cookie text or a run of icon labels."""
     rules = _rules()
-    if any(p.search(text) for p in rules.block_patterns):
+    if rules.block_patterns[0].search(text):
         return True
     words = len(text.split())
     if words == 0:
@@ -162,8 +192,9 @@ def _walk(el: etree._Element, out: _Emitter, rules: _Rules, cards: set[etree._El
     saved_group = out.group
     if card:
         out.group, out.next_group = out.next_group, out.next_group + 1
-    out.kinds.append("item" if tag == "li" else out.kinds[-1] if tag in ("span", "a", "em", "strong", "b") else
-                     "paragraph")
+    out.kinds.append(
+        "item" if tag == "li" else out.kinds[-1] if tag in ("span", "a", "em", "strong", "b") else "paragraph"
+    )
     out.add(el.text)
     for child in el:
         _walk(child, out, rules, cards)
@@ -218,8 +249,9 @@ def _text_lines(text: str) -> Iterator[tuple[str, int]]:
 
 def _looks_like_heading(line: str) -> bool:
     words = line.split()
-    return (0 < len(words) <= 8 and len(line) <= 70 and line[0].isupper()
-            and not re.search(r"[.;,!?:]$|[:@£]|\d{3}", line))
+    return (
+        0 < len(words) <= 8 and len(line) <= 70 and line[0].isupper() and not re.search(r"[.;,!?:]$|[:@£]|\d{3}", line)
+    )
 
 
 def text_blocks(text: str) -> list[Block]:

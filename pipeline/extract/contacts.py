@@ -35,11 +35,16 @@ def _patterns() -> _Patterns:
     cues = "|".join(f"(?:{c})" for c in data["name_cues"])
     followers = "|".join(f"(?:{f})" for f in data["name_followers"])
     honor = "|".join(data["honorifics"])
-    name = (rf"(?i:\b(?:{cues}))\s+(?:(?P<hon>{honor})\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})"
-            rf"(?=\s*(?i:{followers}))")
+    name = (
+        rf"(?i:\b(?:{cues}))\s+(?:(?P<hon>{honor})\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})"
+        rf"(?=\s*(?i:{followers}))"
+    )
     noise = "|".join(f"(?:{n})" for n in data["phone_label_noise"])
-    return _Patterns(re.compile(name), frozenset(data["not_name_words"]),
-                     re.compile(rf"(?:(?:^|\s|\b)(?:{noise})\s*)+$", re.IGNORECASE))
+    return _Patterns(
+        re.compile(name),
+        frozenset(data["not_name_words"]),
+        re.compile(rf"(?:(?:^|\s|\b)(?:{noise})\s*)+$", re.IGNORECASE),
+    )
 
 
 def extract_postcodes(text: str) -> list[Postcode]:
@@ -58,12 +63,17 @@ def extract_emails(text: str) -> list[str]:
     return found
 
 
+_PHONE_SHAPE = re.compile(r"(?:\+\s?44|\b0)[\d\s().-]{8,}\d")  # cheap test before the full matcher
+
+
 def extract_phones(text: str) -> list[tuple[Phone, int, int]]:
     """Valid UK phone numbers as (Phone, start, end); the label is the text just before the number."""
     found: list[tuple[Phone, int, int]] = []
+    if not _PHONE_SHAPE.search(text):
+        return found
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID):
         e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        found.append((Phone(e164, match.raw_string, _phone_label(text[:match.start])), match.start, match.end))
+        found.append((Phone(e164, match.raw_string, _phone_label(text[: match.start])), match.start, match.end))
     return found
 
 
@@ -91,11 +101,11 @@ def extract_names(text: str) -> list[tuple[str, int, int]]:
 
 
 def _chained_names(text: str, names: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """"contact A on 01... or B on 07...": names joined to a cued one by or/and, followed by a number."""
+    """ "contact A on 01... or B on 07...": names joined to a cued one by or/and, followed by a number."""
     chained: list[tuple[str, int, int]] = []
     pattern = re.compile(rf"\s+(?:or|and|,)\s+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})(?=\s+(?:on|at)\b)")
     for _, _, end in names:
-        rest = text[end:end + 200]
+        rest = text[end : end + 200]
         for m in pattern.finditer(rest):
             if not any(t in _patterns().not_name for t in m["name"].split()):
                 chained.append((m["name"], end + m.start("name"), end + m.end("name")))
@@ -105,7 +115,7 @@ def _chained_names(text: str, names: list[tuple[str, int, int]]) -> list[tuple[s
 def _address_lines(blocks: Sequence[Block], index: int, postcode: Postcode) -> str:
     """The address a postcode closes: earlier short lines of the same paragraph, or the same line."""
     block = blocks[index]
-    before = block.text[:block.text.find(postcode.text)].strip(" ,")
+    before = block.text[: block.text.find(postcode.text)].strip(" ,")
     lines = [before] if before else []
     j = index - 1
     while not before and j >= 0 and index - j <= 6:
@@ -126,14 +136,14 @@ def _contacts_in_block(text: str) -> list[ContactPoint]:
     used_phones: set[int] = set()
     used_emails: set[str] = set()
     for name, _start, end in names:
-        phone = next(((p, s) for p, s, _ in phones if s >= end and s - end < 60 and s not in used_phones), None)
-        window = text[end:end + 80]
+        nearby = next(((p, s) for p, s, _ in phones if s >= end and s - end < 60 and s not in used_phones), None)
+        window = text[end : end + 80]
         email = next((e for e in emails if e in window and e not in used_emails), None)
-        if phone:
-            used_phones.add(phone[1])
+        if nearby:
+            used_phones.add(nearby[1])
         if email:
             used_emails.add(email)
-        number = replace(phone[0], label=None) if phone else None
+        number = replace(nearby[0], label=None) if nearby else None
         points.append(ContactPoint(name, number, email, None, None, text))
     for phone, start, _ in phones:
         if start not in used_phones:
@@ -154,9 +164,12 @@ def extract_contacts(blocks: Sequence[Block]) -> list[ContactPoint]:
             address = _address_lines(blocks, i, postcodes[-1])
             office = (address, postcodes[-1].canonical, i, block.para)
             if address:
-                points.append(ContactPoint(None, None, None, address, postcodes[-1].canonical,
-                                           _address_evidence(blocks, i, address)))
-        elif office and (block.kind == "heading" and block.para != office[3] or i - office[2] > MAX_OFFICE_DISTANCE):
+                points.append(
+                    ContactPoint(
+                        None, None, None, address, postcodes[-1].canonical, _address_evidence(blocks, i, address)
+                    )
+                )
+        elif office and ((block.kind == "heading" and block.para != office[3]) or i - office[2] > MAX_OFFICE_DISTANCE):
             office = None
         for point in _contacts_in_block(block.text):
             if office and point.name is None:
@@ -167,7 +180,7 @@ def extract_contacts(blocks: Sequence[Block]) -> list[ContactPoint]:
 
 def _address_evidence(blocks: Sequence[Block], index: int, address: str) -> str:
     para = blocks[index].para
-    lines = [b.text for b in blocks[max(0, index - 6):index + 1] if b.para == para]
+    lines = [b.text for b in blocks[max(0, index - 6) : index + 1] if b.para == para]
     return "\n".join(lines) if lines else address
 
 

@@ -40,7 +40,9 @@ def _patterns() -> _Patterns:
         months=months,
         day_month=re.compile(
             rf"\b{_WEEKDAY}(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?[\s-]+(?P<m>{names})\b\.?,?"
-            rf"(?:[\s-]+(?P<y>\d{{4}}|'\d{{2}}))?", flags),
+            rf"(?:[\s-]+(?P<y>\d{{4}}|'\d{{2}}))?",
+            flags,
+        ),
         month_day=re.compile(rf"\b{_WEEKDAY}(?P<m>{names})\.?\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})\b", flags),
         numeric=re.compile(r"(?<![\d/.£-])(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4}|\d{2})(?![\d/]|\.\d)"),
         iso=re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
@@ -87,6 +89,8 @@ def _candidates(text: str) -> list[tuple[int, int, int, int, int | None]]:
     """(start, end, day, month, year) for every date-shaped span, earliest first, overlaps removed."""
     pats = _patterns()
     found: list[tuple[int, int, int, int, int | None]] = []
+    if not any(c.isdigit() for c in text):
+        return found
     for pattern in (pats.day_month, pats.month_day):
         for m in pattern.finditer(text):
             found.append((m.start(), m.end(), int(m["d"]), pats.months[m["m"].lower()], _year(m["y"])))
@@ -108,7 +112,7 @@ def _is_closing(text: str, start: int, previous_end: int) -> bool:
     cues = list(pats.closing.finditer(window))
     if not cues:
         return False
-    between = window[cues[-1].end():]
+    between = window[cues[-1].end() :]
     return not pats.not_closing.search(between)
 
 

@@ -1,34 +1,100 @@
 """Employers named on a page: councils by name, children's trusts and charities, and bare county names
-in an employer context ("working for Derbyshire")."""
+in an employer context ("working for Derbyshire").
+
+Names are found from anchors (the word "Council", "Borough of", a trust's name, an employer-context cue)
+and looked up in the gazetteer, longest name first.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from pipeline.extract.models import EmployerMention
-from pipeline.reference import gazetteer
+from pipeline.reference import Gazetteer, gazetteer
+
+MAX_NAME_WORDS = 6
+_COUNCIL = re.compile(r"\b(?:[Cc]ouncil|COUNCIL)\b")
+_BOROUGH_OF = re.compile(r"\b(?:London|Royal)\s+Borough\s+of\s+", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][\w'.&-]*")
+
+
+def _words_before(text: str, end: int) -> list[re.Match[str]]:
+    return list(_WORD.finditer(text, max(0, end - 90), end))[-MAX_NAME_WORDS:]
+
+
+def _words_after(text: str, start: int) -> list[re.Match[str]]:
+    return list(_WORD.finditer(text, start, start + 90))[:MAX_NAME_WORDS]
+
+
+def _councils(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
+    for anchor in _COUNCIL.finditer(text):
+        words = _words_before(text, anchor.start())
+        for k in range(len(words), 0, -1):
+            first = words[-k]
+            if not first.group(0)[0].isupper() or text[first.end() : anchor.start()].count("\n"):
+                continue
+            employer = gaz.resolve(text[first.start() : anchor.end()])
+            if employer:
+                yield first.start(), anchor.end(), employer.name
+                break
+
+
+def _boroughs(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
+    for anchor in _BOROUGH_OF.finditer(text):
+        words = _words_after(text, anchor.end())
+        for k in range(len(words), 0, -1):
+            employer = gaz.resolve(text[anchor.start() : words[k - 1].end()])
+            if employer:
+                yield anchor.start(), words[k - 1].end(), employer.name
+                break
+
+
+def _organisations(text: str, lower: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
+    for name in gaz.organisations:
+        start = lower.find(name.lower())
+        while start >= 0:
+            end = start + len(name)
+            if (start == 0 or not lower[start - 1].isalnum()) and (end == len(lower) or not lower[end].isalnum()):
+                employer = gaz.resolve(name)
+                if employer:
+                    yield start, end, employer.name
+            start = lower.find(name.lower(), end)
+
+
+def _bare(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
+    for cue in gaz.bare_before.finditer(text):
+        words = [w for w in _words_after(text, cue.end()) if w.start() < cue.end() + 60]
+        yield from _longest(text, gaz, [words[: k + 1] for k in range(len(words) - 1, -1, -1)])
+    for cue in gaz.bare_after.finditer(text):
+        words = _words_before(text, cue.start())
+        yield from _longest(text, gaz, [words[k:] for k in range(len(words))])
+
+
+def _longest(text: str, gaz: Gazetteer, spans: list[list[re.Match[str]]]) -> Iterator[tuple[int, int, str]]:
+    for span in spans:
+        if not span or not span[0].group(0)[0].isupper():
+            continue
+        name = text[span[0].start() : span[-1].end()]
+        if name.lower() in gaz.bare_names:
+            employer = gaz.resolve(name) or gaz.resolve(f"{name} council")
+            if employer:
+                yield span[0].start(), span[-1].end(), employer.name
+                return
 
 
 def extract_employers(text: str) -> list[EmployerMention]:
     """Employer mentions in a passage, in order of appearance."""
     gaz = gazetteer()
     text = text.replace("’", "'")
-    found: list[tuple[int, EmployerMention]] = []
-    for m in gaz.explicit.finditer(text):
-        employer = gaz.resolve(m.group(0))
-        if employer:
-            found.append((m.start(), EmployerMention(employer.name, m.group(0), True)))
-    taken = [(start, start + len(e.text)) for start, e in found]
-    for m in gaz.bare.finditer(text):
-        group = "a" if m.group("a") else "b"
-        start = m.start(group)
-        if any(s <= start < e for s, e in taken):
-            continue
-        employer = gaz.resolve(m.group(group)) or gaz.resolve(m.group(group) + " council")
-        if employer:
-            found.append((start, EmployerMention(employer.name, m.group(group), False)))
-    return [mention for _, mention in sorted(found, key=lambda f: f[0])]
+    explicit = [*_councils(text, gaz), *_boroughs(text, gaz), *_organisations(text, text.lower(), gaz)]
+    found = [(s, EmployerMention(key, text[s:e], True)) for s, e, key in explicit]
+    for start, end, key in _bare(text, gaz):
+        if not any(s <= start < e for s, e, _ in explicit):
+            found.append((start, EmployerMention(key, text[start:end], False)))
+    ordered = sorted(found, key=lambda f: f[0])
+    return [mention for i, (start, mention) in enumerate(ordered) if i == 0 or ordered[i - 1][0] != start]
 
 
 def primary_employer(mentions: Sequence[EmployerMention]) -> str | None:

@@ -42,8 +42,13 @@ def label_fields(blocks: list[Block]) -> list[Block]:
             continue
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         field = field_of(block.text) if block.kind != "item" and len(block.text) < 40 else None
-        if (field and nxt is not None and nxt.kind != "heading" and nxt.group == block.group
-                and field_of(nxt.text) is None):
+        if (
+            field
+            and nxt is not None
+            and nxt.kind != "heading"
+            and nxt.group == block.group
+            and field_of(nxt.text) is None
+        ):
             out.append(replace(nxt, kind="field", label=field))
             skip = True
             continue

@@ -15,8 +15,13 @@ from pipeline.extract.salaries import infer_period
 
 _UNITS = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year"}
 _HOURS = {"FULL_TIME": "full-time", "PART_TIME": "part-time"}
-_CONTRACTS = {"TEMPORARY": "temporary", "CONTRACTOR": "fixed-term", "PER_DIEM": "casual", "INTERN": "fixed-term",
-              "PERMANENT": "permanent"}
+_CONTRACTS = {
+    "TEMPORARY": "temporary",
+    "CONTRACTOR": "fixed-term",
+    "PER_DIEM": "casual",
+    "INTERN": "fixed-term",
+    "PERMANENT": "permanent",
+}
 
 
 def json_ld_objects(root: etree._Element) -> list[dict[str, Any]]:
@@ -79,7 +84,9 @@ def _salary(base: Any) -> Salary | None:
     if low is not None and high is not None and low > high:
         low, high = high, low
     period = _UNITS.get(str(unit or "").upper()) or infer_period(high or low or 0)
-    figures = " - ".join(f"£{v:,.2f}".replace(".00", "") for v in dict.fromkeys(x for x in (low, high) if x is not None))
+    figures = " - ".join(
+        f"£{v:,.2f}".replace(".00", "") for v in dict.fromkeys(x for x in (low, high) if x is not None)
+    )
     return Salary(low, high, period, f"{figures} per {period} (schema.org baseSalary)" if period else figures)
 
 
@@ -121,10 +128,19 @@ def postings(objects: list[dict[str, Any]]) -> list[VacancyCandidate]:
             continue
         hours, contract = _employment(obj.get("employmentType"))
         location, postcode = _address(obj.get("jobLocation"))
-        found.append(VacancyCandidate(
-            title=_text(obj.get("title")), salary=_salary(obj.get("baseSalary")), closing=_closing(obj.get("validThrough")),
-            hours=hours, hours_per_week=None, contract=contract, location_text=location, postcode=postcode,
-            employer=_text(obj.get("hiringOrganization")), evidence=json.dumps(obj, ensure_ascii=False)[:2000],
-            method="jsonld",
-        ))
+        found.append(
+            VacancyCandidate(
+                title=_text(obj.get("title")),
+                salary=_salary(obj.get("baseSalary")),
+                closing=_closing(obj.get("validThrough")),
+                hours=hours,
+                hours_per_week=None,
+                contract=contract,
+                location_text=location,
+                postcode=postcode,
+                employer=_text(obj.get("hiringOrganization")),
+                evidence=json.dumps(obj, ensure_ascii=False)[:2000],
+                method="jsonld",
+            )
+        )
     return found

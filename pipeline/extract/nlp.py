@@ -1,7 +1,8 @@
 """The spaCy pipeline: `spacy.blank("en")` plus rule components built from the package's data files.
 
-Components (registered factories): `sentencizer`, `role_titles` (doc.spans["roles"]) and
-`benefit_terms` (doc.spans["benefits"], labelled with the benefit category). Setting the environment
+Components (registered factories): `role_titles` (doc.spans["roles"]) and `benefit_terms`
+(doc.spans["benefits"], labelled with the benefit category). Evidence sentences are cut by a rule on the
+text (`sentence_at`), which is all the sentence splitting the extractors need. Setting the environment
 variable PIPELINE_SPACY_MODEL to an installed model's name uses that model's tokenizer instead; nothing
 requires one.
 """
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 import spacy
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -32,6 +35,14 @@ class RoleTitles:
         self.heads = {h.lower() for h in data["heads"]}
         self.forward = {h.lower() for h in data["forward_heads"]}
         self.stop = set(data["stop_modifiers"])
+        self._hashes: set[int] | None = None
+        # Words whose presence makes a title possible: heads, their plurals, and forward heads.
+        self.triggers = (
+            self.heads
+            | {h + "s" for h in self.heads}
+            | {h + "es" for h in self.heads}
+            | {w for h in self.forward for w in h.split()}
+        )
 
     def is_head(self, token: Token) -> bool:
         word = token.lower_
@@ -40,7 +51,7 @@ class RoleTitles:
     def _modifier(self, token: Token, any_case: bool) -> bool:
         if token.text in self.stop or not token.is_alpha:
             return False
-        return token.is_title or token.is_upper and len(token) > 1 or any_case and token.is_lower
+        return token.is_title or (token.is_upper and len(token) > 1) or (any_case and token.is_lower)
 
     def _extend_left(self, doc: Doc, head: int, any_case: bool, floor: int) -> int:
         start = head
@@ -61,9 +72,10 @@ class RoleTitles:
         if doc[i].lower_ not in self.forward or i + 2 >= len(doc) or doc[i + 1].lower_ != "of":
             return None
         end = i + 2
-        while end < len(doc) and (self._modifier(doc[end], any_case) or
-                                  doc[end].lower_ in _CONNECTORS and end + 1 < len(doc)
-                                  and self._modifier(doc[end + 1], any_case)):
+        while end < len(doc) and (
+            self._modifier(doc[end], any_case)
+            or (doc[end].lower_ in _CONNECTORS and end + 1 < len(doc) and self._modifier(doc[end + 1], any_case))
+        ):
             end += 1
         while end > i + 2 and doc[end - 1].lower_ in _CONNECTORS:
             end -= 1
@@ -78,13 +90,26 @@ class RoleTitles:
             j += 1
         return False
 
+    def _candidates(self, doc: Doc) -> list[int]:
+        """Indexes of tokens that may end or open a title (a vectorised look-up, no Token objects)."""
+        hashes = self.trigger_hashes(doc)
+        return [i for i, h in enumerate(doc.to_array([LOWER]).tolist()) if h in hashes]
+
+    def trigger_hashes(self, doc: Doc) -> set[int]:
+        """Hashes of the trigger words in the doc's vocabulary (cached)."""
+        if self._hashes is None:
+            self._hashes = {doc.vocab.strings.add(w) for w in self.triggers}
+        return self._hashes
+
     def find(self, doc: Doc, any_case: bool = False) -> list[Span]:
         """Role-title spans; with any_case (headings, fields) lower-case titles count too."""
         spans: list[Span] = []
-        for i, tok in enumerate(doc):
+        for i in self._candidates(doc):
+            tok = doc[i]
             if spans and i < spans[-1].end:
                 continue
-            forward_end = self._forward_title(doc, i, any_case) if (tok.is_title or any_case) else None
+            opens = tok.lower_ in self.forward and (tok.is_title or any_case)
+            forward_end = self._forward_title(doc, i, any_case) if opens else None
             if forward_end:
                 spans.append(doc[i:forward_end])
                 continue
@@ -93,7 +118,7 @@ class RoleTitles:
                 while start < i and doc[start].lower_ in _CONNECTORS:
                     start += 1
                 if start < i or any_case:
-                    spans.extend(_split_conjoined(doc[start:i + 1], self))
+                    spans.extend(_split_conjoined(doc[start : i + 1], self))
         return spans
 
     def __call__(self, doc: Doc) -> Doc:
@@ -102,10 +127,10 @@ class RoleTitles:
 
 
 def _split_conjoined(span: Span, roles: RoleTitles) -> list[Span]:
-    """"Practice Manager and Independent Reviewing Officer" -> two titles; "Youth and Community Worker" one."""
+    """ "Practice Manager and Independent Reviewing Officer" -> two titles; "Youth and Community Worker" one."""
     for k, tok in enumerate(span):
         if tok.lower_ in ("and", "&", "/") and k > 0 and roles.is_head(span[k - 1]) and k > 1:
-            return [span[:k], *_split_conjoined(span[k + 1:], roles)] if k + 1 < len(span) else [span[:k]]
+            return [span[:k], *_split_conjoined(span[k + 1 :], roles)] if k + 1 < len(span) else [span[:k]]
     return [span] if len(span) else []
 
 
@@ -140,11 +165,31 @@ def get_nlp() -> Language:
     """The shared pipeline, built once per process."""
     model = os.environ.get("PIPELINE_SPACY_MODEL")
     nlp = spacy.load(model, exclude=["ner", "lemmatizer", "textcat"]) if model else spacy.blank("en")
-    if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer")
     nlp.add_pipe("role_titles")
     nlp.add_pipe("benefit_terms")
     return nlp
+
+
+_WORDS = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _trigger_words() -> frozenset[str]:
+    """Words without which neither component can find anything: role heads, and for each benefit phrase its
+    longest word (a phrase matches only when all its words are there; the longest is the rarest)."""
+    phrases = [p for group in load_yaml("benefits.yaml")["categories"].values() for p in group]
+    rarest = {max(_WORDS.findall(p.lower()), key=len) for p in phrases if _WORDS.findall(p.lower())}
+    return frozenset(role_component().triggers | rarest)
+
+
+def analyse(texts: Sequence[str]) -> list[Doc | None]:
+    """spaCy docs for the texts that hold role or benefit vocabulary; None where there is nothing to find."""
+    triggers = _trigger_words()
+    wanted = [i for i, text in enumerate(texts) if triggers.intersection(_WORDS.findall(text.lower()))]
+    docs: list[Doc | None] = [None] * len(texts)
+    for i, doc in zip(wanted, get_nlp().pipe(texts[i] for i in wanted), strict=True):
+        docs[i] = doc
+    return docs
 
 
 def role_component() -> RoleTitles:
@@ -154,12 +199,22 @@ def role_component() -> RoleTitles:
     return component
 
 
-def sentence_at(doc: Doc, char: int) -> str:
-    """The sentence of the doc that contains a character offset."""
-    for sent in doc.sents:
-        if sent.start_char <= char < sent.end_char:
-            return sent.text.strip()
-    return doc.text.strip()
+# A sentence ends at . ! or ? followed by space and a capital, digit, £ or quote; not after a title like "Mr"
+# or a single initial.
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9£\"'‘“(])")
+_NOT_AN_END = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|St|No|Cllr)|\b[A-Z])$")
+
+
+def sentence_at(text: str, char: int) -> str:
+    """The sentence of the text that contains a character offset."""
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        if _NOT_AN_END.search(text, 0, end.start()):
+            continue
+        if end.end() > char:
+            return text[start : end.end()].strip()
+        start = end.end()
+    return text[start:].strip()
 
 
 def singular_title(title: str) -> str:

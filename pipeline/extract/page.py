@@ -15,7 +15,7 @@ from pipeline.extract.employers import extract_employers, primary_employer
 from pipeline.extract.fields import label_fields
 from pipeline.extract.jsonld import json_ld_objects, postings
 from pipeline.extract.models import Block, PageExtraction, VacancyCandidate
-from pipeline.extract.nlp import get_nlp
+from pipeline.extract.nlp import analyse
 from pipeline.extract.roles import title_key
 from pipeline.resources import load_yaml
 
@@ -23,8 +23,10 @@ from pipeline.resources import load_yaml
 @lru_cache(maxsize=1)
 def _campaign() -> tuple[re.Pattern[str], int]:
     data = load_yaml("page_kinds.yaml")
-    return (re.compile("|".join(f"(?:{c})" for c in data["campaign_cues"]), re.IGNORECASE),
-            int(data["campaign_min_cues"]))
+    return (
+        re.compile("|".join(f"(?:{c})" for c in data["campaign_cues"]), re.IGNORECASE),
+        int(data["campaign_min_cues"]),
+    )
 
 
 def classify_page(text: str, vacancies: int) -> str:
@@ -48,12 +50,29 @@ def _merge_structured(structured: list[VacancyCandidate], found: list[VacancyCan
     for posting in structured:
         text = by_title.pop(title_key(posting.title), None) if posting.title else None
         if text is not None:
-            if text.salary and posting.salary and (text.salary.min, text.salary.max) == (posting.salary.min,
-                                                                                         posting.salary.max):
+            if (
+                text.salary
+                and posting.salary
+                and (text.salary.min, text.salary.max) == (posting.salary.min, posting.salary.max)
+            ):
                 posting = replace(posting, salary=text.salary)  # the page's wording keeps its qualifiers
-            posting = replace(posting, **{k: getattr(text, k) for k in
-                                          ("salary", "closing", "hours", "hours_per_week", "contract", "location_text",
-                                           "postcode", "employer") if getattr(posting, k) is None})
+            posting = replace(
+                posting,
+                **{
+                    k: getattr(text, k)
+                    for k in (
+                        "salary",
+                        "closing",
+                        "hours",
+                        "hours_per_week",
+                        "contract",
+                        "location_text",
+                        "postcode",
+                        "employer",
+                    )
+                    if getattr(posting, k) is None
+                },
+            )
         merged.append(posting)
     return merged + [v for v in found if v.title is None or title_key(v.title) in by_title]
 
@@ -68,12 +87,13 @@ def _blocks(content: str, is_html: bool) -> tuple[str | None, list[Block], list[
     return title, blocks, []
 
 
-def extract_page(content: str, is_html: bool, reference: dt.date | None = None,
-                 default_employer: str | None = None) -> PageExtraction:
+def extract_page(
+    content: str, is_html: bool, reference: dt.date | None = None, default_employer: str | None = None
+) -> PageExtraction:
     """Extract vacancies, contacts, benefits and employers from one decoded page."""
     title, blocks, structured = _blocks(content, is_html)
     blocks = label_fields(blocks)
-    docs = list(get_nlp().pipe(b.text for b in blocks))
+    docs = analyse([b.text for b in blocks])
     vacancies = _merge_structured(structured, link_adverts(blocks, docs, reference))
     full_text = "\n".join([title or "", *(b.text for b in blocks)])
     employers = extract_employers(full_text)
@@ -81,7 +101,11 @@ def extract_page(content: str, is_html: bool, reference: dt.date | None = None,
     vacancies = [v if v.employer else replace(v, employer=primary) for v in vacancies]
     benefits = [b if b.employer else replace(b, employer=primary) for b in extract_benefits(blocks, docs)]
     return PageExtraction(
-        title=title, page_kind=classify_page(full_text, len(vacancies)), vacancies=tuple(vacancies),
-        contacts=tuple(extract_contacts(blocks)), benefits=tuple(benefits), employers=tuple(employers),
+        title=title,
+        page_kind=classify_page(full_text, len(vacancies)),
+        vacancies=tuple(vacancies),
+        contacts=tuple(extract_contacts(blocks)),
+        benefits=tuple(benefits),
+        employers=tuple(employers),
         primary_employer=primary,
     )

@@ -31,8 +31,11 @@ def _cues() -> _Cues:
     return _Cues(
         re.compile(rf"^\s*(?:(?:{leading})\s+)*$", re.IGNORECASE),
         re.compile(rf"^\s*(?:\([A-Z]{{2,}}s?\)\s*)?(?:{nouns})\b", re.IGNORECASE),
-        re.compile(rf"(?:{recruiting})\s+(?:(?:an?|the|two|three|several|\d+|experienced|qualified|new|"
-                   rf"enthusiastic|dedicated|full[\s-]time|part[\s-]time)\s+)*$", re.IGNORECASE),
+        re.compile(
+            rf"(?:{recruiting})\s+(?:(?:an?|the|two|three|several|\d+|experienced|qualified|new|"
+            rf"enthusiastic|dedicated|full[\s-]time|part[\s-]time)\s+)*$",
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -42,21 +45,31 @@ def _clean(title: str) -> str:
 
 def _is_anchor(block: Block, span: Span) -> bool:
     cues = _cues()
-    before = block.text[:span.start_char]
-    after = block.text[span.end_char:]
+    before = block.text[: span.start_char]
+    after = block.text[span.end_char :]
     return bool(cues.leading.match(before) or cues.posting.match(after) or cues.recruiting.search(before))
 
 
-def role_mentions(block: Block, doc: Doc) -> list[RoleMention]:
-    """Role titles in the block; in headings and title fields lower-case titles count too."""
+def role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
+    """Role titles in the block; in headings and title fields lower-case titles count too.
+
+    `doc` is the block's spaCy doc, or None when the block holds no role vocabulary.
+    """
     if block.kind == "field" and block.label == "title":
         title = _clean(re.split(r"\s+[-–|]\s+", block.text)[0])
         return [RoleMention(singular_title(title), block.text, True)] if title else []
+    if doc is None:
+        return []
     if block.kind == "heading":
         spans = role_component().find(doc, any_case=True)
-        return [RoleMention(singular_title(_clean(s.text)), s.text,
-                            len(s.text) >= HEADING_COVERAGE * len(block.text) or s.start_char == 0)
-                for s in spans]
+        return [
+            RoleMention(
+                singular_title(_clean(s.text)),
+                s.text,
+                len(s.text) >= HEADING_COVERAGE * len(block.text) or s.start_char == 0,
+            )
+            for s in spans
+        ]
     return [RoleMention(singular_title(_clean(s.text)), s.text, _is_anchor(block, s)) for s in doc.spans[ROLES]]
 
 

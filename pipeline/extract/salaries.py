@@ -42,8 +42,10 @@ def _patterns() -> _Patterns:
     flags = re.IGNORECASE
     return _Patterns(
         tuple((k, re.compile(rf"^[\s,.()]*(?:{_alt(v)})", flags)) for k, v in data["periods"].items()),
-        tuple((k, re.compile(rf"(?:{_alt(v)})\s*(?:\([^)]*\))?\s*[:\-–]?\s*$", flags))
-              for k, v in data["period_labels"].items()),
+        tuple(
+            (k, re.compile(rf"(?:{_alt(v)})\s*(?:\([^)]*\))?\s*[:\-–]?\s*$", flags))
+            for k, v in data["period_labels"].items()
+        ),
         re.compile(_alt(data["pro_rata"]), flags),
         re.compile(_alt(data["enhancements"]), flags),
         re.compile(rf"(?:{_alt(data['up_to'])})\s*$", flags),
@@ -83,9 +85,9 @@ def infer_period(value: float) -> str | None:
 
 def _sentence_tail(text: str, end: int) -> str:
     """Text after an amount up to the next amount or sentence end, at most 80 characters."""
-    tail = text[end:end + 80]
+    tail = text[end : end + 80]
     cut = re.search(r"£|(?<=[a-z)])\.\s|[;\n]", tail)
-    return tail[:cut.start()] if cut else tail
+    return tail[: cut.start()] if cut else tail
 
 
 def _amounts(match: re.Match[str]) -> tuple[float, float | None]:
@@ -109,7 +111,7 @@ def _strip_period(tail: str) -> str:
     for _, pattern in _patterns().periods:
         match = pattern.search(tail)
         if match:
-            return tail[match.end():]
+            return tail[match.end() :]
     return tail
 
 
@@ -117,7 +119,7 @@ def _parse_match(text: str, match: re.Match[str]) -> Salary | None:
     pats = _patterns()
     first, second = _amounts(match)
     end = _span_end(match, second is not None)
-    head = text[max(0, match.start() - 40):match.start()]
+    head = text[max(0, match.start() - 40) : match.start()]
     tail = _sentence_tail(text, end)
     if pats.not_after.search(tail) or pats.not_after.search(_strip_period(tail)) or pats.not_before.search(head):
         return None
@@ -130,15 +132,15 @@ def _parse_match(text: str, match: re.Match[str]) -> Salary | None:
         period = infer_period(high)
         if period is None:
             return None
-    if period == "year" and high < MIN_PLAUSIBLE_ANNUAL or high > MAX_PLAUSIBLE or high <= 0:
+    if (period == "year" and high < MIN_PLAUSIBLE_ANNUAL) or high > MAX_PLAUSIBLE or high <= 0:
         return None
-    prefix = (up_to or from_only)
+    prefix = up_to or from_only
     qualifiers = tail[:60]
     return Salary(
         min=None if up_to else low,
         max=None if from_only else high,
         period=period,
-        text=(prefix.group(0) if prefix else "") + text[match.start():end].strip() + _qualifier_text(tail),
+        text=(prefix.group(0) if prefix else "") + text[match.start() : end].strip() + _qualifier_text(tail),
         up_to=bool(up_to),
         pro_rata=bool(pats.pro_rata.search(qualifiers)),
         plus_enhancements=bool(pats.enhancements.search(qualifiers)),

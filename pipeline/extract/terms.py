@@ -21,17 +21,22 @@ class _Patterns:
 
 
 def _compile(categories: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((name, re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE))
-                 for name, pats in categories.items())
+    return tuple(
+        (name, re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)) for name, pats in categories.items()
+    )
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     data = load_yaml("terms.yaml")
     return _Patterns(
-        _compile(data["hours"]), re.compile(data["hours_per_week"], re.IGNORECASE), float(data["full_time_min_hours"]),
-        _compile(data["contract"]), re.compile(data["location"]),
-        re.compile(data["group_reference"], re.IGNORECASE), re.compile(data["forward_reference"], re.IGNORECASE),
+        _compile(data["hours"]),
+        re.compile(data["hours_per_week"], re.IGNORECASE),
+        float(data["full_time_min_hours"]),
+        _compile(data["contract"]),
+        re.compile(data["location"]),
+        re.compile(data["group_reference"], re.IGNORECASE),
+        re.compile(data["forward_reference"], re.IGNORECASE),
     )
 
 

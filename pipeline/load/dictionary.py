@@ -8,17 +8,34 @@ from pipeline.normalise.roles import family_ids
 
 def render_dictionary() -> str:
     """Markdown: every table, every column with its type, nullability and description."""
-    lines = ["# Data dictionary", "",
-             "Generated from `pipeline/load/schemas.py` by `pipeline dictionary`; do not edit by hand.", "",
-             "Each table is a Parquet dataset at `<curated-dir>/<table>/`. Money is GBP (float64), dates are "
-             "date32, timestamps UTC; a missing value is null.", ""]
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from `pipeline/load/schemas.py` by `pipeline dictionary`; do not edit by hand.",
+        "",
+        "Each table is a Parquet dataset at `<curated-dir>/<table>/`. Money is GBP (float64), dates are "
+        "date32, timestamps UTC; a missing value is null.",
+        "",
+    ]
     for name, schema in TABLES.items():
-        lines += [f"## {name}", "", TABLE_DESCRIPTIONS[name], "", "| column | type | null | description |",
-                  "|---|---|---|---|"]
+        lines += [
+            f"## {name}",
+            "",
+            TABLE_DESCRIPTIONS[name],
+            "",
+            "| column | type | null | description |",
+            "|---|---|---|---|",
+        ]
         for field in schema:
             description = (field.metadata or {}).get(b"description", b"").decode("utf-8")
             lines.append(f"| `{field.name}` | {field.type} | {'yes' if field.nullable else 'no'} | {description} |")
         lines.append("")
-    lines += ["## Vocabularies", "", "role_family: " + ", ".join(f"`{f}`" for f in family_ids()) +
-              " (patterns and SOC 2020 codes in `pipeline/data/role_families.yaml`).", ""]
+    lines += [
+        "## Vocabularies",
+        "",
+        "role_family: "
+        + ", ".join(f"`{f}`" for f in family_ids())
+        + " (patterns and SOC 2020 codes in `pipeline/data/role_families.yaml`).",
+        "",
+    ]
     return "\n".join(lines)

@@ -19,7 +19,9 @@ _ORDER: dict[str, Callable[[Row], tuple[Any, ...]]] = {
 }
 
 
-def merge_rows(live: dict[str, list[Row]], run: dict[str, list[Row]], inputs: set[tuple[str, str]]) -> dict[str, list[Row]]:
+def merge_rows(
+    live: dict[str, list[Row]], run: dict[str, list[Row]], inputs: set[tuple[str, str]]
+) -> dict[str, list[Row]]:
     """Live rows minus those of the (source, url) inputs of this run, plus this run's rows; derived tables
     (vacancies, employers) rebuilt. The same run twice gives the same rows."""
     replaced = {r["page_id"] for r in live.get("pages", []) if (r["source_id"], r["url"]) in inputs}

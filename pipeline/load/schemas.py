@@ -19,30 +19,57 @@ _PROVENANCE = [
     _f("source_id", _S, "Id of the source in the sources file (or --source-id for ingest).", False),
 ]
 
-PAGES = pa.schema([
-    *_PROVENANCE,
-    _f("url", _S, "Where the document came from: an http(s) URL or a file:// URI.", False),
-    _f("fetched_at", _TS, "When the document was fetched (UTC); for local files, the file's modification time.",
-       False),
-    _f("content_sha256", _S, "SHA-256 of the raw bytes; the raw snapshot is stored under this name.", False),
-    _f("raw_path", _S, "Path of the raw snapshot, relative to the raw directory.", False),
-    _f("title", _S, "Title of the page (<title> or first heading), as written."),
-    _f("page_kind", _S, "vacancy (one advert), listing (several adverts), campaign (recruitment campaign without "
-                        "concrete adverts), information, or other.", False),
-    _f("run_id", _S, "Id of the run that read the page: derived from the run's inputs and reference date, so the "
-                     "same inputs give the same id.", False),
-    _f("content_type", _S, "Media type of the document (text/html or text/plain)."),
-    _f("encoding", _S, "Text encoding detected from the bytes (BOM, UTF-8 validity, the page's declaration, or "
-                       "statistical detection)."),
-    _f("bytes", _I, "Size of the raw document in bytes."),
-    _f("reference_date", _D, "Date used to complete dates written without a year (--as-of, else fetched_at)."),
-    _f("employer_name", _S, "The page's employer (source setting, or the employer the page names most), canonical."),
-    _f("vacancy_count", _I, "Vacancies read from this page (before de-duplication across pages)."),
-])
+PAGES = pa.schema(
+    [
+        *_PROVENANCE,
+        _f("url", _S, "Where the document came from: an http(s) URL or a file:// URI.", False),
+        _f(
+            "fetched_at",
+            _TS,
+            "When the document was fetched (UTC); for local files, the file's modification time.",
+            False,
+        ),
+        _f("content_sha256", _S, "SHA-256 of the raw bytes; the raw snapshot is stored under this name.", False),
+        _f("raw_path", _S, "Path of the raw snapshot, relative to the raw directory.", False),
+        _f("title", _S, "Title of the page (<title> or first heading), as written."),
+        _f(
+            "page_kind",
+            _S,
+            "vacancy (one advert), listing (several adverts), campaign (recruitment campaign without "
+            "concrete adverts), information, or other.",
+            False,
+        ),
+        _f(
+            "run_id",
+            _S,
+            "Id of the run that read the page: derived from the run's inputs and reference date, so the "
+            "same inputs give the same id.",
+            False,
+        ),
+        _f("content_type", _S, "Media type of the document (text/html or text/plain)."),
+        _f(
+            "encoding",
+            _S,
+            "Text encoding detected from the bytes (BOM, UTF-8 validity, the page's declaration, or "
+            "statistical detection).",
+        ),
+        _f("bytes", _I, "Size of the raw document in bytes."),
+        _f("reference_date", _D, "Date used to complete dates written without a year (--as-of, else fetched_at)."),
+        _f(
+            "employer_name", _S, "The page's employer (source setting, or the employer the page names most), canonical."
+        ),
+        _f("vacancy_count", _I, "Vacancies read from this page (before de-duplication across pages)."),
+    ]
+)
 
 _VACANCY_COLUMNS = [
-    _f("vacancy_id", _S, "Stable id of the vacancy: hash of source, employer, normalised title and closing date "
-                         "(a role advertised on several pages of a source counts once).", False),
+    _f(
+        "vacancy_id",
+        _S,
+        "Stable id of the vacancy: hash of source, employer, normalised title and closing date "
+        "(a role advertised on several pages of a source counts once).",
+        False,
+    ),
     *_PROVENANCE,
     _f("employer_name", _S, "Employer, canonical name (ONS/mySociety official name for councils)."),
     _f("employer_gss_code", _S, "ONS GSS code of the employer when it is a local authority."),
@@ -55,19 +82,33 @@ _VACANCY_COLUMNS = [
     _f("soc2020_title", _S, "Title of the SOC 2020 unit group."),
     _f("salary_min", _F, "Lowest figure of the salary, in salary_period units (GBP); null for 'up to £X'."),
     _f("salary_max", _F, "Highest figure of the salary, in salary_period units (GBP); a single figure sets both."),
-    _f("salary_period", _S, "year, month, week, day or hour; inferred from the size when the page states none "
-                            "(>= 5,000 year, < 100 hour)."),
-    _f("salary_annual_min", _F, f"salary_min as a full-time annual figure: hour x {HOURS_PER_WEEK:g} h/week x "
-                                f"{WEEKS_PER_YEAR} weeks; day x {DAYS_PER_WEEK:g} x {WEEKS_PER_YEAR}; week x "
-                                f"{WEEKS_PER_YEAR}; month x {MONTHS_PER_YEAR:g}; rounded to pounds."),
+    _f(
+        "salary_period",
+        _S,
+        "year, month, week, day or hour; inferred from the size when the page states none (>= 5,000 year, < 100 hour).",
+    ),
+    _f(
+        "salary_annual_min",
+        _F,
+        f"salary_min as a full-time annual figure: hour x {HOURS_PER_WEEK:g} h/week x "
+        f"{WEEKS_PER_YEAR} weeks; day x {DAYS_PER_WEEK:g} x {WEEKS_PER_YEAR}; week x "
+        f"{WEEKS_PER_YEAR}; month x {MONTHS_PER_YEAR:g}; rounded to pounds.",
+    ),
     _f("salary_annual_max", _F, "salary_max annualised with the same constants as salary_annual_min."),
     _f("salary_text", _S, "The salary as written, with its period and qualifiers."),
     _f("salary_up_to", _B, "True when the page gives only a maximum ('up to £X')."),
     _f("salary_pro_rata", _B, "True when the salary is stated pro rata / FTE."),
-    _f("salary_plus_enhancements", _B, "True when the salary is stated plus enhancements or allowances "
-                                       "(unsocial hours, sleep-in, supplements)."),
-    _f("closing_date", _D, "Closing date for applications (UK day-first; a date without a year takes the "
-                           "reference year, or the next when it would fall over 60 days before the reference date)."),
+    _f(
+        "salary_plus_enhancements",
+        _B,
+        "True when the salary is stated plus enhancements or allowances (unsocial hours, sleep-in, supplements).",
+    ),
+    _f(
+        "closing_date",
+        _D,
+        "Closing date for applications (UK day-first; a date without a year takes the "
+        "reference year, or the next when it would fall over 60 days before the reference date).",
+    ),
     _f("closing_date_text", _S, "The closing date as written."),
     _f("closing_year_inferred", _B, "True when the year of closing_date was not written on the page."),
     _f("hours", _S, "full-time, part-time, or null (not stated, or both offered)."),
@@ -76,75 +117,121 @@ _VACANCY_COLUMNS = [
     _f("location_text", _S, "Where the role is based, as written."),
     _f("postcode", _S, "UK postcode of the workplace in canonical form (S40 2NT), when stated."),
     _f("evidence", _S, "The sentence(s) of the page the row was read from, one per line.", False),
-    _f("extraction_method", _S, "jsonld (schema.org JobPosting), structure (page layout: cards, headings, "
-                                "labelled fields) or text (sentence rules).", False),
+    _f(
+        "extraction_method",
+        _S,
+        "jsonld (schema.org JobPosting), structure (page layout: cards, headings, "
+        "labelled fields) or text (sentence rules).",
+        False,
+    ),
 ]
-VACANCIES = pa.schema([*_VACANCY_COLUMNS,
-                       _f("pages_seen", _I, "Number of pages of the source the vacancy was read from.", False)])
+VACANCIES = pa.schema(
+    [*_VACANCY_COLUMNS, _f("pages_seen", _I, "Number of pages of the source the vacancy was read from.", False)]
+)
 VACANCY_SIGHTINGS = pa.schema(_VACANCY_COLUMNS)
 
-CONTACTS = pa.schema([
-    _f("contact_id", _S, "Id of the contact point (hash of page and details).", False),
-    *_PROVENANCE,
-    _f("vacancy_id", _S, "The vacancy the contact is for, when the page advertises exactly one; else null."),
-    _f("employer_name", _S, "The page's employer, canonical."),
-    _f("name", _S, "Person to contact, only when the page gives the name as a contact ('contact Jane Smith on')."),
-    _f("phone", _S, "Phone number in E.164 (+447766367597)."),
-    _f("phone_label", _S, "What the page calls the number (Office, Freephone number for young people)."),
-    _f("email", _S, "Email address."),
-    _f("address", _S, "Postal address, lines joined with commas, ending with the canonical postcode."),
-    _f("postcode", _S, "UK postcode in canonical form (S40 2NT), validated against the postcode format."),
-    _f("evidence", _S, "The passage of the page the contact was read from.", False),
-])
+CONTACTS = pa.schema(
+    [
+        _f("contact_id", _S, "Id of the contact point (hash of page and details).", False),
+        *_PROVENANCE,
+        _f("vacancy_id", _S, "The vacancy the contact is for, when the page advertises exactly one; else null."),
+        _f("employer_name", _S, "The page's employer, canonical."),
+        _f("name", _S, "Person to contact, only when the page gives the name as a contact ('contact Jane Smith on')."),
+        _f("phone", _S, "Phone number in E.164 (+447766367597)."),
+        _f("phone_label", _S, "What the page calls the number (Office, Freephone number for young people)."),
+        _f("email", _S, "Email address."),
+        _f("address", _S, "Postal address, lines joined with commas, ending with the canonical postcode."),
+        _f("postcode", _S, "UK postcode in canonical form (S40 2NT), validated against the postcode format."),
+        _f("evidence", _S, "The passage of the page the contact was read from.", False),
+    ]
+)
 
-BENEFITS = pa.schema([
-    *_PROVENANCE,
-    _f("vacancy_id", _S, "The vacancy the benefit is offered with, when the page advertises exactly one; else null."),
-    _f("employer_name", _S, "Employer offering the benefit: the one named in the passage, else the page's."),
-    _f("category", _S, "pension, annual_leave, family_leave, flexible_working, cycle_to_work, car_or_travel, "
-                       "wellbeing, discounts, training, professional_fees, relocation, enhancements or other.", False),
-    _f("value", _F, "Amount stated with the benefit (18.5 for an 18.5% pension), else null."),
-    _f("unit", _S, "Unit of value: percent, days, weeks, GBP, or 'GBP per day' (etc.)."),
-    _f("benefit_text", _S, "The words that name the benefit, as written.", False),
-    _f("evidence", _S, "The sentence the benefit was read from.", False),
-])
+BENEFITS = pa.schema(
+    [
+        *_PROVENANCE,
+        _f(
+            "vacancy_id",
+            _S,
+            "The vacancy the benefit is offered with, when the page advertises exactly one; else null.",
+        ),
+        _f("employer_name", _S, "Employer offering the benefit: the one named in the passage, else the page's."),
+        _f(
+            "category",
+            _S,
+            "pension, annual_leave, family_leave, flexible_working, cycle_to_work, car_or_travel, "
+            "wellbeing, discounts, training, professional_fees, relocation, enhancements or other.",
+            False,
+        ),
+        _f("value", _F, "Amount stated with the benefit (18.5 for an 18.5% pension), else null."),
+        _f("unit", _S, "Unit of value: percent, days, weeks, GBP, or 'GBP per day' (etc.)."),
+        _f("benefit_text", _S, "The words that name the benefit, as written.", False),
+        _f("evidence", _S, "The sentence the benefit was read from.", False),
+    ]
+)
 
-EMPLOYERS = pa.schema([
-    _f("employer_id", _S, "GSS code for local authorities, else a slug of the name.", False),
-    _f("name", _S, "Canonical name.", False),
-    _f("gss_code", _S, "ONS GSS code when the employer is a local authority."),
-    _f("region_code", _S, "ONS region code (country code for Wales, Scotland, Northern Ireland)."),
-    _f("region_name", _S, "ONS region name."),
-    _f("kind", _S, "county_council, unitary_authority, metropolitan_district, london_borough, district_council, "
-                   "welsh_principal_area, scottish_council, northern_ireland_district, childrens_trust, charity, "
-                   "or other.", False),
-    _f("childrens_services", _B, "True when the employer delivers children's social care (an English children's "
-                                 "services authority, a Welsh or Scottish council, or a children's trust).", False),
-    _f("serves_gss_codes", pa.list_(_S), "For a children's trust, the authorities it serves."),
-    _f("pages", _I, "Number of pages that name the employer or were read for it.", False),
-])
+EMPLOYERS = pa.schema(
+    [
+        _f("employer_id", _S, "GSS code for local authorities, else a slug of the name.", False),
+        _f("name", _S, "Canonical name.", False),
+        _f("gss_code", _S, "ONS GSS code when the employer is a local authority."),
+        _f("region_code", _S, "ONS region code (country code for Wales, Scotland, Northern Ireland)."),
+        _f("region_name", _S, "ONS region name."),
+        _f(
+            "kind",
+            _S,
+            "county_council, unitary_authority, metropolitan_district, london_borough, district_council, "
+            "welsh_principal_area, scottish_council, northern_ireland_district, childrens_trust, charity, "
+            "or other.",
+            False,
+        ),
+        _f(
+            "childrens_services",
+            _B,
+            "True when the employer delivers children's social care (an English children's "
+            "services authority, a Welsh or Scottish council, or a children's trust).",
+            False,
+        ),
+        _f("serves_gss_codes", pa.list_(_S), "For a children's trust, the authorities it serves."),
+        _f("pages", _I, "Number of pages that name the employer or were read for it.", False),
+    ]
+)
 
-EMPLOYER_MENTIONS = pa.schema([
-    *_PROVENANCE,
-    _f("employer_id", _S, "employers.employer_id.", False),
-    _f("name", _S, "Canonical name.", False),
-    _f("text", _S, "The name as written on the page.", False),
-    _f("explicit", _B, "True for a full name ('Rutland County Council'), false for a place name in an employer "
-                       "context ('working for Derbyshire').", False),
-])
+EMPLOYER_MENTIONS = pa.schema(
+    [
+        *_PROVENANCE,
+        _f("employer_id", _S, "employers.employer_id.", False),
+        _f("name", _S, "Canonical name.", False),
+        _f("text", _S, "The name as written on the page.", False),
+        _f(
+            "explicit",
+            _B,
+            "True for a full name ('Rutland County Council'), false for a place name in an employer "
+            "context ('working for Derbyshire').",
+            False,
+        ),
+    ]
+)
 
-REJECTS = pa.schema([
-    _f("source_id", _S, "Source of the document.", False),
-    _f("url", _S, "The document (URL, file:// URI or path as given).", False),
-    _f("stage", _S, "acquire (could not be read), decode (empty, binary, unknown encoding) or extract.", False),
-    _f("reason", _S, "One-line reason.", False),
-    _f("content_sha256", _S, "SHA-256 of the bytes, when they could be read."),
-    _f("run_id", _S, "Run that recorded the reject.", False),
-])
+REJECTS = pa.schema(
+    [
+        _f("source_id", _S, "Source of the document.", False),
+        _f("url", _S, "The document (URL, file:// URI or path as given).", False),
+        _f("stage", _S, "acquire (could not be read), decode (empty, binary, unknown encoding) or extract.", False),
+        _f("reason", _S, "One-line reason.", False),
+        _f("content_sha256", _S, "SHA-256 of the bytes, when they could be read."),
+        _f("run_id", _S, "Run that recorded the reject.", False),
+    ]
+)
 
 TABLES: dict[str, pa.Schema] = {
-    "pages": PAGES, "vacancies": VACANCIES, "vacancy_sightings": VACANCY_SIGHTINGS, "contacts": CONTACTS,
-    "benefits": BENEFITS, "employers": EMPLOYERS, "employer_mentions": EMPLOYER_MENTIONS, "rejects": REJECTS,
+    "pages": PAGES,
+    "vacancies": VACANCIES,
+    "vacancy_sightings": VACANCY_SIGHTINGS,
+    "contacts": CONTACTS,
+    "benefits": BENEFITS,
+    "employers": EMPLOYERS,
+    "employer_mentions": EMPLOYER_MENTIONS,
+    "rejects": REJECTS,
 }
 TABLE_DESCRIPTIONS = {
     "pages": "One row per document per run: where it came from, its snapshot, its kind.",

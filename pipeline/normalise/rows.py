@@ -36,11 +36,15 @@ def employer_row(name: str, pages: int) -> Row:
     """An employers row for a canonical or written employer name."""
     ref = resolve_employer(name)
     return {
-        "employer_id": employer_id(ref.name if ref else name, ref), "name": ref.name if ref else name,
-        "gss_code": ref.gss_code if ref else None, "region_code": ref.region_code if ref else None,
-        "region_name": ref.region_name if ref else None, "kind": ref.kind if ref else "other",
+        "employer_id": employer_id(ref.name if ref else name, ref),
+        "name": ref.name if ref else name,
+        "gss_code": ref.gss_code if ref else None,
+        "region_code": ref.region_code if ref else None,
+        "region_name": ref.region_name if ref else None,
+        "kind": ref.kind if ref else "other",
         "childrens_services": bool(ref and ref.childrens_services),
-        "serves_gss_codes": list(ref.serves) if ref and ref.serves else None, "pages": pages,
+        "serves_gss_codes": list(ref.serves) if ref and ref.serves else None,
+        "pages": pages,
     }
 
 
@@ -57,26 +61,35 @@ def _vacancy_row(doc: RawDocument, page_id: str, vacancy: VacancyCandidate) -> R
     family = classify_role(vacancy.title, vacancy.context)
     closing = vacancy.closing
     return {
-        "vacancy_id": vacancy_key(doc.source_id, employer_name, vacancy), "page_id": page_id,
-        "source_id": doc.source_id, "employer_name": employer_name,
+        "vacancy_id": vacancy_key(doc.source_id, employer_name, vacancy),
+        "page_id": page_id,
+        "source_id": doc.source_id,
+        "employer_name": employer_name,
         "employer_gss_code": employer.gss_code if employer else None,
         "region_code": employer.region_code if employer else None,
         "region_name": employer.region_name if employer else None,
-        "title": vacancy.title, "title_normalised": singular_title(vacancy.title) if vacancy.title else None,
+        "title": vacancy.title,
+        "title_normalised": singular_title(vacancy.title) if vacancy.title else None,
         "role_family": family.id if family else None,
         "soc2020_code": family.soc2020_code if family else None,
         "soc2020_title": family.soc2020_title if family else None,
         **salary_columns(vacancy.salary),
-        "closing_date": closing.date if closing else None, "closing_date_text": closing.text if closing else None,
+        "closing_date": closing.date if closing else None,
+        "closing_date_text": closing.text if closing else None,
         "closing_year_inferred": closing.year_inferred if closing else None,
-        "hours": vacancy.hours, "hours_per_week": vacancy.hours_per_week, "contract": vacancy.contract,
-        "location_text": vacancy.location_text, "postcode": vacancy.postcode, "evidence": vacancy.evidence,
+        "hours": vacancy.hours,
+        "hours_per_week": vacancy.hours_per_week,
+        "contract": vacancy.contract,
+        "location_text": vacancy.location_text,
+        "postcode": vacancy.postcode,
+        "evidence": vacancy.evidence,
         "extraction_method": vacancy.method,
     }
 
 
-def page_rows(doc: RawDocument, extraction: PageExtraction, *, encoding: str, run_id: str,
-              reference_date: dt.date | None) -> dict[str, list[Row]]:
+def page_rows(
+    doc: RawDocument, extraction: PageExtraction, *, encoding: str, run_id: str, reference_date: dt.date | None
+) -> dict[str, list[Row]]:
     """All table rows of one page (vacancies here are per-page sightings; see dedupe_vacancies)."""
     page_id = short_hash(doc.source_id, doc.url, doc.content_sha256)
     employer = resolve_employer(extraction.primary_employer)
@@ -85,22 +98,54 @@ def page_rows(doc: RawDocument, extraction: PageExtraction, *, encoding: str, ru
     only_vacancy = sightings[0]["vacancy_id"] if len({s["vacancy_id"] for s in sightings}) == 1 else None
     base = {"page_id": page_id, "source_id": doc.source_id}
     return {
-        "pages": [{**base, "url": doc.url, "fetched_at": doc.fetched_at, "content_sha256": doc.content_sha256,
-                   "raw_path": doc.raw_path, "title": extraction.title, "page_kind": extraction.page_kind,
-                   "run_id": run_id, "content_type": doc.content_type, "encoding": encoding, "bytes": doc.bytes,
-                   "reference_date": reference_date, "employer_name": employer_name,
-                   "vacancy_count": len(sightings)}],
+        "pages": [
+            {
+                **base,
+                "url": doc.url,
+                "fetched_at": doc.fetched_at,
+                "content_sha256": doc.content_sha256,
+                "raw_path": doc.raw_path,
+                "title": extraction.title,
+                "page_kind": extraction.page_kind,
+                "run_id": run_id,
+                "content_type": doc.content_type,
+                "encoding": encoding,
+                "bytes": doc.bytes,
+                "reference_date": reference_date,
+                "employer_name": employer_name,
+                "vacancy_count": len(sightings),
+            }
+        ],
         "vacancy_sightings": sightings,
-        "contacts": [{
-            "contact_id": short_hash(page_id, c.name, c.phone.e164 if c.phone else None, c.email, c.address),
-            **base, "vacancy_id": only_vacancy, "employer_name": employer_name, "name": c.name,
-            "phone": c.phone.e164 if c.phone else None, "phone_label": c.phone.label if c.phone else None,
-            "email": c.email, "address": c.address or None, "postcode": c.postcode, "evidence": c.evidence,
-        } for c in extraction.contacts],
-        "benefits": [{
-            **base, "vacancy_id": only_vacancy, "employer_name": _canonical(b.employer), "category": b.category,
-            "value": b.value, "unit": b.unit, "benefit_text": b.text, "evidence": b.evidence,
-        } for b in extraction.benefits],
+        "contacts": [
+            {
+                "contact_id": short_hash(page_id, c.name, c.phone.e164 if c.phone else None, c.email, c.address),
+                **base,
+                "vacancy_id": only_vacancy,
+                "employer_name": employer_name,
+                "name": c.name,
+                "phone": c.phone.e164 if c.phone else None,
+                "phone_label": c.phone.label if c.phone else None,
+                "email": c.email,
+                "address": c.address or None,
+                "postcode": c.postcode,
+                "evidence": c.evidence,
+            }
+            for c in extraction.contacts
+        ],
+        "benefits": [
+            {
+                **base,
+                "vacancy_id": only_vacancy,
+                "employer_name": _canonical(b.employer),
+                "category": b.category,
+                "value": b.value,
+                "unit": b.unit,
+                "benefit_text": b.text,
+                "evidence": b.evidence,
+            }
+            for b in extraction.benefits
+        ],
         "employer_mentions": _mentions(base, extraction, doc.employer),
     }
 

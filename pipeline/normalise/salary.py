@@ -28,15 +28,28 @@ def annualise(amount: float | None, period: str | None) -> float | None:
 def salary_columns(salary: Salary | None) -> dict[str, object]:
     """The salary columns of a vacancy row; all null when no salary was stated."""
     if salary is None:
-        return {"salary_min": None, "salary_max": None, "salary_period": None, "salary_annual_min": None,
-                "salary_annual_max": None, "salary_text": None, "salary_up_to": None, "salary_pro_rata": None,
-                "salary_plus_enhancements": None}
+        return {
+            "salary_min": None,
+            "salary_max": None,
+            "salary_period": None,
+            "salary_annual_min": None,
+            "salary_annual_max": None,
+            "salary_text": None,
+            "salary_up_to": None,
+            "salary_pro_rata": None,
+            "salary_plus_enhancements": None,
+        }
     low, high = salary.min, salary.max
     if low is not None and high is not None and low > high:
         low, high = high, low
     return {
-        "salary_min": low, "salary_max": high, "salary_period": salary.period,
-        "salary_annual_min": annualise(low, salary.period), "salary_annual_max": annualise(high, salary.period),
-        "salary_text": salary.text, "salary_up_to": salary.up_to, "salary_pro_rata": salary.pro_rata,
+        "salary_min": low,
+        "salary_max": high,
+        "salary_period": salary.period,
+        "salary_annual_min": annualise(low, salary.period),
+        "salary_annual_max": annualise(high, salary.period),
+        "salary_text": salary.text,
+        "salary_up_to": salary.up_to,
+        "salary_pro_rata": salary.pro_rata,
         "salary_plus_enhancements": salary.plus_enhancements,
     }
