@@ -40,4 +40,5 @@ dictionary: setup
 	$(PY) -m pipeline dictionary --output docs/DATA_DICTIONARY.md
 
 clean:
-	rm -rf raw/objects raw/meta curated/* .pytest_cache .mypy_cache .ruff_cache
+	find raw curated -mindepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf .pytest_cache .mypy_cache .ruff_cache
