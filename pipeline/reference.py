@@ -136,18 +136,20 @@ def _local_authorities() -> tuple[Employer, ...]:
 
 def _organisations() -> list[tuple[Employer, list[str]]]:
     la_by_gss = {e.gss_code: e for e in _local_authorities()}
+    data = load_yaml("employers.yaml")
+    codes = {**_regions(), **data["nation_region_codes"]}
     found = []
-    for org in load_yaml("employers.yaml")["organisations"]:
+    for org in data["organisations"]:
         served = [la_by_gss[c] for c in org["serves"] if c in la_by_gss]
         region_names = {e.region_name for e in served}
-        region = served[0] if len(region_names) == 1 else None
+        region_name = served[0].region_name if len(region_names) == 1 else org.get("region")
         employer = Employer(
             org["name"],
             None,
-            region.region_code if region else None,
-            region.region_name if region else None,
+            codes.get(region_name or ""),
+            region_name,
             org["kind"],
-            org["kind"] == "childrens_trust",
+            org["kind"] in ("childrens_trust", "health_and_social_care_trust"),
             tuple(org["serves"]),
         )
         found.append((employer, [org["name"], *org["aliases"]]))

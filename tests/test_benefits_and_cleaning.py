@@ -25,6 +25,13 @@ def test_benefits_need_a_staff_benefits_context() -> None:
     assert _benefits("We offer a cycle to work scheme and 30 days annual leave.") == {"cycle_to_work", "annual_leave"}
 
 
+def test_benefit_values_come_from_their_own_clause() -> None:
+    text = "We offer a £2,000 welcome payment, car lease scheme and 28 days annual leave."
+    blocks = text_blocks(text)
+    found = {(b.category, b.value, b.unit) for b in extract_benefits(blocks, analyse([b.text for b in blocks]))}
+    assert found == {("enhancements", 2000.0, "GBP"), ("car_or_travel", None, None), ("annual_leave", 28.0, "days")}
+
+
 def test_list_under_a_benefits_heading_keeps_unknown_items_as_other() -> None:
     text = "Rewards and benefits\n\n  • Cycle to work scheme.\n  • A long service award scheme."
     assert _benefits(text) == {"cycle_to_work", "other"}

@@ -125,6 +125,9 @@ EMPLOYERS = [
         ["Derbyshire County Council"],
     ),
     ("London borough", "Working for the London Borough of Hackney", ["London Borough of Hackney"]),
+    ("private provider", "The Bright Futures Care Ltd homes in Bolton", ["Bright Futures Care Ltd"]),
+    ("Northern Ireland trust", "Belfast Health and Social Care Trust", ["Belfast Health and Social Care Trust"]),
+    ("Scottish council", "Aberdeen City Council is an equal opportunities employer.", ["Aberdeen City Council"]),
     ("Welsh council", "Cardiff Council is looking for a Residential Care Worker", ["City of Cardiff Council"]),
 ]
 

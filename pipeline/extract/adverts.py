@@ -231,6 +231,22 @@ def _candidates(unit: _Unit, method: str) -> list[VacancyCandidate]:
     ]
 
 
+def _single_advert(blocks: list[Block], mentions: list[list[RoleMention]], facts: list[_Fact]) -> list[_Unit]:
+    """A page whose salary or closing date joined no role: one advert, titled by the first heading that
+    names a role (the title is then the advert's subject even where the heading says more)."""
+    for block, found in zip(blocks, mentions, strict=True):
+        if block.kind == "heading" and found:
+            unit = _Unit([found[0].title], block.level, block.group)
+            unit.add_evidence(block.text)
+            unit.texts.extend(b.text for b in blocks)
+            unit.fields.update({b.label: b.text for b in reversed(blocks) if b.kind == "field" and b.label})
+            for fact in facts:
+                if not unit.has(fact.kind):
+                    unit.accept(fact)
+            return [unit]
+    return []
+
+
 def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.date | None) -> list[VacancyCandidate]:
     """Vacancy candidates of a page: every unit that states a salary or a closing date."""
     linker = _Linker(reference)
@@ -239,6 +255,8 @@ def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.
         linker.feed(block, [m for m in mentions[i] if m.anchor], _roles_follow(blocks, mentions, i))
     linker.close()
     units = [u for u in linker.units if u.salary is not None or u.closing is not None]
+    if not units and linker.pending_next:
+        units = _single_advert(blocks, mentions, linker.pending_next)
     if len(units) == 1 and linker.pending_next:
         for fact in linker.pending_next:
             if not units[0].has(fact.kind):

@@ -41,8 +41,24 @@ def _cues() -> _Cues:
     )
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:.](?:\s|$)|\s(?:and|plus|with\s+a|as\s+well\s+as)\s(?=[a-z0-9£])")
+
+
+def _clause(text: str, span: Span) -> str:
+    """The clause of the sentence that holds the span: values of a neighbouring benefit are not its own."""
+    start = max(0, span.start_char - VALUE_WINDOW)
+    end = min(len(text), span.end_char + VALUE_WINDOW)
+    for brk in _CLAUSE_BREAK.finditer(text, start, end):
+        if brk.end() <= span.start_char:
+            start = brk.end()
+        elif brk.start() >= span.end_char:
+            end = brk.start()
+            break
+    return text[start:end]
+
+
 def _value(text: str, span: Span) -> tuple[float | None, str | None]:
-    window = text[max(0, span.start_char - VALUE_WINDOW) : span.end_char + VALUE_WINDOW]
+    window = _clause(text, span)
     label = span.label_
     if label == "pension":
         match = _PERCENT.search(window)

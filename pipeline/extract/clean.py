@@ -168,11 +168,29 @@ def _is_card(item: etree._Element) -> bool:
     return len(" ".join(item.text_content().split())) - len(" ".join(link.text_content().split())) >= 20
 
 
+def _column_labels(root: etree._Element) -> dict[etree._Element, str]:
+    """For tables with a header row, each data cell mapped to its column's header text."""
+    labels: dict[etree._Element, str] = {}
+    for table in root.iter("table"):
+        rows = [r for r in table.iter("tr") if r.getparent() is not None]
+        header = next((r for r in rows if r.findall("th") and not r.findall("td")), None)
+        if header is None:
+            continue
+        names = [" ".join(th.text_content().split()) for th in header.findall("th")]
+        for row in rows:
+            for i, cell in enumerate(row.findall("td")):
+                if i < len(names) and names[i]:
+                    labels[cell] = names[i]
+    return labels
+
+
 def _has_heading(el: etree._Element) -> bool:
     return any(isinstance(d.tag, str) and d.tag in _HEADINGS for d in el.iterdescendants())
 
 
-def _walk(el: etree._Element, out: _Emitter, rules: _Rules, cards: set[etree._Element]) -> None:
+def _walk(
+    el: etree._Element, out: _Emitter, rules: _Rules, cards: set[etree._Element], labels: dict[etree._Element, str]
+) -> None:
     if not isinstance(el.tag, str) or _is_chrome(el, rules):
         out.add(el.tail)
         return
@@ -195,9 +213,11 @@ def _walk(el: etree._Element, out: _Emitter, rules: _Rules, cards: set[etree._El
     out.kinds.append(
         "item" if tag == "li" else out.kinds[-1] if tag in ("span", "a", "em", "strong", "b") else "paragraph"
     )
+    if el in labels:
+        out.add(f"{labels[el]}: ")
     out.add(el.text)
     for child in el:
-        _walk(child, out, rules, cards)
+        _walk(child, out, rules, cards, labels)
     if block:
         out.flush()
     out.kinds.pop()
@@ -232,7 +252,7 @@ def html_blocks(root: etree._Element) -> list[Block]:
     body = root.find(".//body")
     start = body if body is not None else root
     out = _Emitter()
-    _walk(start, out, rules, _repeated_cards(start))
+    _walk(start, out, rules, _repeated_cards(start), _column_labels(start))
     out.flush()
     return [b for b in out.blocks if not is_boilerplate(b.text)]
 

@@ -18,6 +18,20 @@ MAX_NAME_WORDS = 6
 _COUNCIL = re.compile(r"\b(?:[Cc]ouncil|COUNCIL)\b")
 _BOROUGH_OF = re.compile(r"\b(?:London|Royal)\s+Borough\s+of\s+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'.&-]*")
+# Private providers: capitalised words ending in a company suffix ("Bright Futures Care Ltd").
+COMPANY = re.compile(r"\b(?:[A-Z][\w&'-]*\s+){1,5}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?")
+_NOT_COMPANY_START = {"The", "A", "An", "Our", "At", "By", "For", "With", "From", "And", "Join", "Working"}
+
+
+def _companies(text: str) -> Iterator[tuple[int, int, str]]:
+    for match in COMPANY.finditer(text):
+        words = list(re.finditer(r"\S+", match.group(0)))
+        while words and words[0].group(0) in _NOT_COMPANY_START:
+            words.pop(0)
+        if len(words) >= 2:
+            start = match.start() + words[0].start()
+            end = match.start() + words[-1].end() - words[-1].group(0).endswith(".")
+            yield start, end, text[start:end]
 
 
 def _words_before(text: str, end: int) -> list[re.Match[str]]:
@@ -88,7 +102,12 @@ def extract_employers(text: str) -> list[EmployerMention]:
     """Employer mentions in a passage, in order of appearance."""
     gaz = gazetteer()
     text = text.replace("’", "'")
-    explicit = [*_councils(text, gaz), *_boroughs(text, gaz), *_organisations(text, text.lower(), gaz)]
+    explicit = [
+        *_councils(text, gaz),
+        *_boroughs(text, gaz),
+        *_organisations(text, text.lower(), gaz),
+        *_companies(text),
+    ]
     found = [(s, EmployerMention(key, text[s:e], True)) for s, e, key in explicit]
     for start, end, key in _bare(text, gaz):
         if not any(s <= start < e for s, e, _ in explicit):

@@ -13,6 +13,7 @@ from pipeline.extract.nlp import ROLES, role_component, singular_title
 from pipeline.resources import load_yaml
 
 HEADING_COVERAGE = 0.4  # a heading advertises a role when the title is at least this share of it
+HEADING_LEAD_WORDS = 2  # ... or when at most this many words ("Band 5") come before the title
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,14 @@ def role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
         return []
     if block.kind == "heading":
         spans = role_component().find(doc, any_case=True)
-        return [
-            RoleMention(
-                singular_title(_clean(s.text)),
-                s.text,
-                len(s.text) >= HEADING_COVERAGE * len(block.text) or s.start_char == 0,
-            )
-            for s in spans
-        ]
+        return [RoleMention(singular_title(_clean(s.text)), s.text, _heads_heading(block.text, s)) for s in spans]
     return [RoleMention(singular_title(_clean(s.text)), s.text, _is_anchor(block, s)) for s in doc.spans[ROLES]]
+
+
+def _heads_heading(heading: str, span: Span) -> bool:
+    """A heading advertises a role when the title leads it ("Band 5 Social Worker - ...") or fills most of it."""
+    leading_words = len(heading[: span.start_char].split())
+    return leading_words <= HEADING_LEAD_WORDS or len(span.text) >= HEADING_COVERAGE * len(heading)
 
 
 def title_key(title: str) -> str:

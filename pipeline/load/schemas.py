@@ -180,7 +180,8 @@ EMPLOYERS = pa.schema(
             "kind",
             _S,
             "county_council, unitary_authority, metropolitan_district, london_borough, district_council, "
-            "welsh_principal_area, scottish_council, northern_ireland_district, childrens_trust, charity, "
+            "welsh_principal_area, scottish_council, northern_ireland_district, childrens_trust, "
+            "health_and_social_care_trust, charity, company, "
             "or other.",
             False,
         ),
@@ -188,7 +189,8 @@ EMPLOYERS = pa.schema(
             "childrens_services",
             _B,
             "True when the employer delivers children's social care (an English children's "
-            "services authority, a Welsh or Scottish council, or a children's trust).",
+            "services authority, a Welsh or Scottish council, a children's trust, or a Northern Ireland Health "
+            "and Social Care Trust).",
             False,
         ),
         _f("serves_gss_codes", pa.list_(_S), "For a children's trust, the authorities it serves."),

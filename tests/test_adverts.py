@@ -1,0 +1,120 @@
+"""Linking: which salary and closing date belong to which role, on page layouts councils and providers use."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.extract.page import extract_page
+
+REF = dt.date(2025, 11, 20)
+
+
+def _adverts(page: str, is_html: bool) -> list[tuple[str | None, float | None, float | None, dt.date | None]]:
+    found = []
+    for v in extract_page(page, is_html, REF).vacancies:
+        found.append(
+            (
+                v.title,
+                v.salary.min if v.salary else None,
+                v.salary.max if v.salary else None,
+                v.closing.date if v.closing else None,
+            )
+        )
+    return found
+
+
+LAYOUTS = [
+    (
+        "job table with th/td labels",
+        "<h1>Residential Child Care Worker</h1><table><tr><th>Salary</th><td>£24,790 to £27,334 per annum</td></tr>"
+        "<tr><th>Closing date</th><td>30 November 2025</td></tr></table>",
+        True,
+        [("Residential Child Care Worker", 24790, 27334, dt.date(2025, 11, 30))],
+    ),
+    (
+        "one advert per line with dashes",
+        "Residential Support Worker – Grade 5 – £23,500 – £25,000 pa – Closing: 01/12/2025\n\n"
+        "Night Support Worker – £11.95 per hour – Closing: 08/12/2025\n",
+        False,
+        [
+            ("Residential Support Worker", 23500, 25000, dt.date(2025, 12, 1)),
+            ("Night Support Worker", 11.95, 11.95, dt.date(2025, 12, 8)),
+        ],
+    ),
+    (
+        "provider cards as articles",
+        "<article><h2>Children's Home Manager</h2><p>Salary up to £50,000 + bonus. Apply by 12th December 2025.</p>"
+        "</article><article><h2>Senior Residential Support Worker</h2><p>£27,000 - £29,500 per annum</p>"
+        "<p>Closing date: 19/12/2025</p></article>",
+        True,
+        [
+            ("Children's Home Manager", None, 50000, dt.date(2025, 12, 12)),
+            ("Senior Residential Support Worker", 27000, 29500, dt.date(2025, 12, 19)),
+        ],
+    ),
+    (
+        "interview date is not the closing date",
+        "<h1>Social Worker - Children in Need</h1><p><strong>Salary:</strong> £37,938 - £41,511 per annum</p>"
+        "<p><strong>Closing Date:</strong> 5pm, Sunday 14 December 2025</p>"
+        "<p><strong>Interview date:</strong> 7 January 2026</p>",
+        True,
+        [("Social Worker", 37938, 41511, dt.date(2025, 12, 14))],
+    ),
+    (
+        "year-less closing date takes the coming year",
+        "<h1>Family Support Worker</h1><p>Salary: £26,000</p><p>Closing date: 9 January</p>",
+        True,
+        [("Family Support Worker", 26000, 26000, dt.date(2026, 1, 9))],
+    ),
+    (
+        "results table whose column headers name the fields",
+        "<table><thead><tr><th>Job</th><th>Salary</th><th>Closes</th></tr></thead><tbody>"
+        "<tr><td><a href='/1'>Social Worker</a></td><td>£35,745 - £39,186</td><td>07/12/2025</td></tr>"
+        "<tr><td><a href='/2'>Family Practitioner</a></td><td>£28,624 - £31,067</td><td>14/12/2025</td></tr>"
+        "</tbody></table>",
+        True,
+        [
+            ("Social Worker", 35745, 39186, dt.date(2025, 12, 7)),
+            ("Family Practitioner", 28624, 31067, dt.date(2025, 12, 14)),
+        ],
+    ),
+    (
+        "heading with a band before the title",
+        "Belfast Health and Social Care Trust\n\nBand 5 Social Worker - Children's Residential Services\n\n"
+        "Salary: £32,242 - £39,205 per annum pro rata\nClosing date: Friday 12th December 2025 at 12 noon\n",
+        False,
+        [("Social Worker", 32242, 39205, dt.date(2025, 12, 12))],
+    ),
+    (
+        "generic heading, title in a field",
+        "<h1>Job details</h1><p>Job title: Residential Child Care Worker</p>"
+        "<p>Salary: £30,123 - £33,456 per annum</p><p>Closing date: 12 Dec 2025</p>",
+        True,
+        [("Residential Child Care Worker", 30123, 33456, dt.date(2025, 12, 12))],
+    ),
+    (
+        "campaign without a closing date or salary is not a vacancy",
+        "Foster for Kent\n\nKent County Council is looking for 20 new foster carers this winter. Carers receive a "
+        "fostering allowance of £450 per week per child.\n",
+        False,
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("where", "page", "is_html", "expected"), LAYOUTS, ids=[lay[0] for lay in LAYOUTS])
+def test_layouts(where: str, page: str, is_html: bool, expected: list[tuple[object, ...]]) -> None:
+    assert _adverts(page, is_html) == expected
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: two roles in one sentence, each with its own salary")
+def test_two_roles_in_one_sentence() -> None:
+    page = (
+        "We are recruiting a Deputy Manager (£32,000) and two Residential Support Workers (£25,500). Closes 5/12/2025."
+    )
+    assert _adverts(page, False) == [
+        ("Deputy Manager", 32000, 32000, dt.date(2025, 12, 5)),
+        ("Residential Support Worker", 25500, 25500, dt.date(2025, 12, 5)),
+    ]
