@@ -109,8 +109,7 @@ def test_layouts(where: str, page: str, is_html: bool, expected: list[tuple[obje
     assert _adverts(page, is_html) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: two roles in one sentence, each with its own salary")
-def test_two_roles_in_one_sentence() -> None:
+def test_two_roles_in_one_sentence_each_with_its_salary() -> None:
     page = (
         "We are recruiting a Deputy Manager (£32,000) and two Residential Support Workers (£25,500). Closes 5/12/2025."
     )
@@ -118,3 +117,9 @@ def test_two_roles_in_one_sentence() -> None:
         ("Deputy Manager", 32000, 32000, dt.date(2025, 12, 5)),
         ("Residential Support Worker", 25500, 25500, dt.date(2025, 12, 5)),
     ]
+
+
+def test_hours_field_without_per_week() -> None:
+    page = "<h1>Residential Child Care Worker</h1><p>Working pattern: Part time, 30 hours</p><p>Salary: £30,123</p>"
+    (vacancy,) = extract_page(page, True, REF).vacancies
+    assert (vacancy.hours, vacancy.hours_per_week) == ("part-time", 30.0)

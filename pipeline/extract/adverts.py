@@ -54,6 +54,7 @@ class _Unit:
     evidence: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
+    title_salaries: dict[str, Salary] = field(default_factory=dict)  # salaries stated next to one title
 
     def add_evidence(self, sentence: str) -> None:
         if sentence and sentence not in self.evidence:
@@ -165,8 +166,11 @@ class _Linker:
             self.current.texts.append(block.text)
             if block.kind == "field" and block.label:
                 self.current.fields.setdefault(block.label, block.text)
-        for fact in _facts(block, self.reference):
+        facts = _facts(block, self.reference)
+        for fact in facts:
             self.attach(fact, roles_follow)
+        if len(mentions) > 1 and self.current is not None:
+            _salaries_per_title(self.current, block, mentions, facts)
 
     def _closing_in(self, block: Block) -> bool:
         return any(d.is_closing for d in extract_dates(block.text, self.reference))
@@ -196,6 +200,19 @@ class _Linker:
         self.current.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
 
 
+def _salaries_per_title(unit: _Unit, block: Block, mentions: list[RoleMention], facts: list[_Fact]) -> None:
+    """Several titles in one block, each followed by its own salary: each title keeps the one after it."""
+    starts = [(block.text.find(m.text), m.title) for m in mentions]
+    salaries = [f for f in facts if f.kind == "salary"]
+    if len(salaries) < 2:
+        return
+    for fact in salaries:
+        position = block.text.find(fact.value.text[:8])
+        preceding = [title for start, title in starts if 0 <= start < position]
+        if preceding:
+            unit.title_salaries.setdefault(preceding[-1], fact.value)
+
+
 def _roles_follow(blocks: list[Block], mentions: list[list[RoleMention]], index: int) -> bool:
     """True when the next block is a list item or heading that names a role."""
     nxt = index + 1
@@ -204,7 +221,9 @@ def _roles_follow(blocks: list[Block], mentions: list[list[RoleMention]], index:
 
 def _candidates(unit: _Unit, method: str) -> list[VacancyCandidate]:
     text = "\n".join(unit.texts)
-    hours, per_week = extract_hours(unit.fields.get("hours", "") or text)
+    hours, per_week = extract_hours(unit.fields["hours"], labelled=True) if "hours" in unit.fields else (None, None)
+    if hours is None and per_week is None:
+        hours, per_week = extract_hours(text)
     contract = extract_contract(unit.fields.get("contract", "")) or extract_contract(text)
     location = unit.fields.get("location") or extract_location(text)
     postcodes = extract_postcodes(unit.fields.get("location", "")) or extract_postcodes(text)
@@ -215,7 +234,7 @@ def _candidates(unit: _Unit, method: str) -> list[VacancyCandidate]:
     return [
         VacancyCandidate(
             title,
-            unit.salary,
+            unit.title_salaries.get(title or "", unit.salary),
             unit.closing,
             hours,
             per_week,

@@ -44,6 +44,14 @@ def _clean(title: str) -> str:
     return " ".join(title.replace("’", "'").split()).strip(" -–,:")
 
 
+# Between two advertised titles of one sentence: "a Deputy Manager (£32,000) and two Residential Support Workers".
+_CONJOINED = re.compile(
+    r"^\s*(?:\([^)]{0,60}\)\s*)?(?:,|and|&|or|as\s+well\s+as|plus)\s+"
+    r"(?:(?:an?|the|two|three|four|five|six|several|\d+|experienced|qualified)\s+)*$",
+    re.IGNORECASE,
+)
+
+
 def _is_anchor(block: Block, span: Span) -> bool:
     cues = _cues()
     before = block.text[: span.start_char]
@@ -64,7 +72,17 @@ def role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
     if block.kind == "heading":
         spans = role_component().find(doc, any_case=True)
         return [RoleMention(singular_title(_clean(s.text)), s.text, _heads_heading(block.text, s)) for s in spans]
-    return [RoleMention(singular_title(_clean(s.text)), s.text, _is_anchor(block, s)) for s in doc.spans[ROLES]]
+    mentions: list[RoleMention] = []
+    previous: Span | None = None
+    for span in doc.spans[ROLES]:
+        anchor = _is_anchor(block, span) or (
+            previous is not None
+            and mentions[-1].anchor
+            and bool(_CONJOINED.match(block.text[previous.end_char : span.start_char]))
+        )
+        mentions.append(RoleMention(singular_title(_clean(span.text)), span.text, anchor))
+        previous = span
+    return mentions
 
 
 def _heads_heading(heading: str, span: Span) -> bool:

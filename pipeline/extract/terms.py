@@ -40,10 +40,16 @@ def _patterns() -> _Patterns:
     )
 
 
-def extract_hours(text: str) -> tuple[str | None, float | None]:
-    """(hours, hours_per_week): `full-time`/`part-time` when the text names exactly one, and weekly hours."""
+_FIELD_HOURS = re.compile(r"(?P<h>\d{1,2}(?:\.\d{1,2})?)\s*(?:hours|hrs)\b", re.IGNORECASE)
+
+
+def extract_hours(text: str, labelled: bool = False) -> tuple[str | None, float | None]:
+    """(hours, hours_per_week): `full-time`/`part-time` when the text names exactly one, and weekly hours.
+
+    `labelled` is for the value of an hours field, where "30 hours" needs no "per week".
+    """
     pats = _patterns()
-    per_week = pats.hours_per_week.search(text)
+    per_week = pats.hours_per_week.search(text) or (_FIELD_HOURS.search(text) if labelled else None)
     weekly = float(per_week["h"]) if per_week else None
     named = {name for name, pattern in pats.hours if pattern.search(text)}
     if len(named) == 1:
