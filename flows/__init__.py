@@ -1,0 +1,1 @@
+"""Prefect flows: thin wrappers that batch, retry, log and schedule the pipeline stages."""

@@ -64,11 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _sources(args: argparse.Namespace) -> list[Source]:
     if args.command == "run":
         return load_sources(args.sources or BUNDLED_SOURCES)
-    source = Source(args.source_id, args.employer, tuple(args.paths))
-    load_sources_check = [p for p in args.paths if p.exists()]
-    if not load_sources_check:
+    if not any(path.exists() for path in args.paths):
         raise PipelineError(f"no such file or directory: {', '.join(str(p) for p in args.paths)}")
-    return [source]
+    return [Source(args.source_id, args.employer, tuple(args.paths))]
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -41,6 +41,7 @@ class RunSummary:
     curated_dir: str = ""
     version: str = ""
     per_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    curated_totals: dict[str, int] = field(default_factory=dict)  # rows per table after this run
     reject_reasons: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -59,6 +60,8 @@ class RunSummary:
             for sid, counts in sorted(self.per_source.items())
         ]
         lines += [f"  rejected: {reason}" for reason in self.reject_reasons]
+        if self.curated_totals:
+            lines.append("  curated totals: " + ", ".join(f"{k} {v}" for k, v in self.curated_totals.items()))
         lines += [
             f"  raw snapshots: {self.raw_dir}",
             f"  curated tables: {self.curated_dir}/<table> ({', '.join(TABLES)})",
@@ -136,6 +139,9 @@ def summarise(
 ) -> RunSummary:
     """The run's summary: this run's counts per source and the curated totals."""
     summary = RunSummary(run_id, raw_dir=str(raw_dir), curated_dir=str(curated_dir), version=version.name)
+    summary.curated_totals = {
+        t: len(merged.get(t, [])) for t in ("pages", "vacancies", "contacts", "benefits", "employers", "rejects")
+    }
     summary.pages_read = len(rows.get("pages", []))
     summary.pages_rejected = len(rejects)
     summary.vacancies = len({r["vacancy_id"] for r in rows.get("vacancy_sightings", [])})

@@ -1,0 +1,1 @@
+"""Acquire: bring documents into raw/ as content-addressed snapshots with fetch metadata."""

@@ -1,0 +1,1 @@
+"""Bundled data files: patterns, word lists and reference tables."""

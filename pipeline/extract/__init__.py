@@ -1,0 +1,1 @@
+"""Extract: pure functions from a decoded page to candidate records with evidence."""

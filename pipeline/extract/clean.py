@@ -49,9 +49,7 @@ _BLOCK_TAGS = {
 } | set(_HEADINGS)
 _CARD_TAGS = {"li", "article", "tr"}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_CHAR_FIXES = str.maketrans(
-    {"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\ufeff": None, "\u2022": "\u2022"}
-)
+_CHAR_FIXES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\ufeff": None})
 _BULLET = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*]|-(?=\s))\s*")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -129,4 +129,3 @@ class PageExtraction:
     benefits: tuple[BenefitMention, ...] = ()
     employers: tuple[EmployerMention, ...] = ()
     primary_employer: str | None = None
-    warnings: tuple[str, ...] = field(default_factory=tuple)

@@ -45,6 +45,7 @@ class RoleTitles:
         )
 
     def is_head(self, token: Token) -> bool:
+        """True for a head noun of a title, singular or plural ("Worker", "Officers")."""
         word = token.lower_
         return word in self.heads or (word.endswith("s") and (word[:-1] in self.heads or word[:-2] in self.heads))
 
@@ -122,6 +123,7 @@ class RoleTitles:
         return spans
 
     def __call__(self, doc: Doc) -> Doc:
+        """Set doc.spans["roles"]."""
         doc.spans[ROLES] = self.find(doc)
         return doc
 
@@ -143,6 +145,7 @@ class BenefitTerms:
             self.matcher.add(category, [nlp.make_doc(p) for p in phrases])
 
     def __call__(self, doc: Doc) -> Doc:
+        """Set doc.spans["benefits"], one span per phrase, labelled with its category."""
         spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
         doc.spans[BENEFITS] = spacy.util.filter_spans(spans)
         return doc

@@ -1,0 +1,1 @@
+"""Load: explicit Parquet schemas, merge with live data, atomic publish, data dictionary."""

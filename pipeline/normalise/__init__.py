@@ -1,0 +1,1 @@
+"""Normalise: pure functions from candidate records to typed, coded rows."""
