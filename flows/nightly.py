@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
 from pipeline.acquire.local import Reject
 from pipeline.config import Source
@@ -32,7 +33,14 @@ def retry_transient_only(task: Any, task_run: Any, state: Any) -> bool:
     return isinstance(error, TransientError)
 
 
-@task(name="acquire-source", retries=2, retry_delay_seconds=1, retry_condition_fn=retry_transient_only)
+# Tasks are never cached: every night must read its inputs afresh, and hashing the rows would cost time.
+@task(
+    name="acquire-source",
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=retry_transient_only,
+    cache_policy=NO_CACHE,
+)
 def acquire_task(source: Source, raw_dir: str) -> tuple[list[RawDocument], list[Reject]]:
     """Snapshot one source's pages into raw/."""
     documents, rejects = acquire_source(source, Path(raw_dir))
@@ -40,7 +48,7 @@ def acquire_task(source: Source, raw_dir: str) -> tuple[list[RawDocument], list[
     return documents, rejects
 
 
-@task(name="extract-chunk")
+@task(name="extract-chunk", cache_policy=NO_CACHE)
 def extract_task(
     documents: list[RawDocument], raw_dir: str, as_of: dt.date | None, run_id: str
 ) -> tuple[dict[str, list[dict[str, Any]]], list[Reject]]:
@@ -55,7 +63,7 @@ def extract_task(
     return rows, rejects
 
 
-@task(name="publish", retries=2, retry_delay_seconds=2, retry_condition_fn=retry_transient_only)
+@task(name="publish", retries=2, retry_delay_seconds=2, retry_condition_fn=retry_transient_only, cache_policy=NO_CACHE)
 def publish_task(
     curated_dir: str,
     rows: dict[str, list[dict[str, Any]]],
