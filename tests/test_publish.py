@@ -59,6 +59,14 @@ def test_later_runs_add_pages_and_replace_pages_read_again(tmp_path: Path) -> No
     assert len(pd.read_parquet(tmp_path / "curated" / "pages")) == 2
 
 
+def test_a_folder_without_pages_is_a_reject_not_silence(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.pdf").write_bytes(b"%PDF")
+    documents, rejects = acquire_files([tmp_path / "in"], "local", RawStore(tmp_path / "raw"))
+    assert documents == []
+    assert [r.reason for r in rejects] == ["folder holds no .html, .htm or .txt files"]
+
+
 def test_raw_snapshots_are_content_addressed(tmp_path: Path) -> None:
     documents, _ = acquire_files([seed("001")], "local", RawStore(tmp_path))
     (document,) = documents

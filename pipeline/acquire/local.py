@@ -29,7 +29,10 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
     problems: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            if not found:
+                problems.append((path, "folder holds no .html, .htm or .txt files"))
+            files.extend(found)
         elif not path.exists():
             problems.append((path, "no such file or directory"))
         elif path.suffix.lower() not in SUFFIXES:
