@@ -154,11 +154,12 @@ class _Linker:
         unit = self.current
         if unit is not None and block.group != unit.group:
             self.close()
+        facts = _facts(block, self.reference)
         if block.kind == "heading":
             self._heading(block, mentions)
         elif mentions:
             self._text_anchor(block, mentions)
-        elif refers_forward(block.text) and not extract_salaries(block.text) and not self._closing_in(block):
+        elif refers_forward(block.text) and not facts:
             unit = _Unit([], _TEXT_LEVEL, block.group, unnamed=True)
             self.open(unit, block)
             unit.add_evidence(sentence_at(block.text, block.text.lower().find("following")))
@@ -166,14 +167,10 @@ class _Linker:
             self.current.texts.append(block.text)
             if block.kind == "field" and block.label:
                 self.current.fields.setdefault(block.label, block.text)
-        facts = _facts(block, self.reference)
         for fact in facts:
             self.attach(fact, roles_follow)
         if len(mentions) > 1 and self.current is not None:
             _salaries_per_title(self.current, block, mentions, facts)
-
-    def _closing_in(self, block: Block) -> bool:
-        return any(d.is_closing for d in extract_dates(block.text, self.reference))
 
     def _heading(self, block: Block, mentions: list[RoleMention]) -> None:
         unit = self.current
