@@ -56,6 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--source-id", default="local", help="source id recorded for these files (default: local)")
     ingest.add_argument("--employer", default=None, help="employer of these pages, if known")
     _common(ingest)
+    evaluate = commands.add_parser(
+        "eval", help="score the flow against labelled pages: precision, recall and F1 per field, with floors"
+    )
+    evaluate.add_argument("labels", type=Path, metavar="LABELS.jsonl", help="one JSON object per labelled page")
+    evaluate.add_argument("pages_dir", type=Path, metavar="PAGES_DIR", help="folder holding the labelled pages")
+    evaluate.add_argument(
+        "--floors",
+        type=Path,
+        default=None,
+        help="pinned minimum F1 per field (default: floors.yaml beside the labels file)",
+    )
+    evaluate.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="reference date for dates without a year (default: as_of in the floors file)",
+    )
     dictionary = commands.add_parser("dictionary", help="write the data dictionary generated from the schemas")
     dictionary.add_argument("--output", type=Path, default=None, help="file to write (default: print)")
     return parser
@@ -82,6 +100,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from pipeline.evaluation import below_floors, load_floors, load_labels, render
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    floors_path = args.floors or args.labels.with_name("floors.yaml")
+    floors, as_of = load_floors(floors_path) if floors_path.exists() else ({}, None)
+    if not args.pages_dir.is_dir():
+        raise PipelineError(f"no such folder: {args.pages_dir}")
+    from pipeline.eval_flow import evaluate
+
+    report = evaluate(load_labels(args.labels), args.pages_dir, args.as_of or as_of)
+    print(render(report, floors))
+    failures = below_floors(report, floors)
+    if failures:
+        print(f"error: below the pinned floor: {'; '.join(failures)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `pipeline` console script."""
     args = build_parser().parse_args(argv)
@@ -95,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 print(text)
             return 0
+        if args.command == "eval":
+            return _eval(args)
         if args.command == "ingest":
             _sources(args)  # fail fast, before Prefect starts, when nothing given exists
         return _run(args)

@@ -53,10 +53,13 @@ class Gazetteer:
 
     def resolve(self, name: str) -> Employer | None:
         """The employer a written name refers to, or None."""
-        key = " ".join(_apostrophes(name).split()).lower()
+        key = " ".join(_apostrophes(name).replace("&", " and ").split()).lower()
         key = re.sub(r"^the\s+", "", key)
         if key in self.by_name:
             return self.by_name[key]
+        match = re.match(r"cyngor\s+(?:sir\s+|dinas\s+|bwrdeistref\s+sirol\s+)?(.+)$", key)  # Welsh: "Cyngor Gwynedd"
+        if match:
+            return self._place(match.group(1), None)
         match = re.match(r"(?:(?:london|royal)\s+borough|city|borough)\s+of\s+(.+)$", key)
         if match:
             return self._place(match.group(1), None)

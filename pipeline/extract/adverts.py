@@ -29,7 +29,14 @@ from pipeline.extract.models import Block, DateMention, RoleMention, Salary, Vac
 from pipeline.extract.nlp import sentence_at
 from pipeline.extract.roles import role_mentions, title_key
 from pipeline.extract.salaries import extract_salaries
-from pipeline.extract.terms import extract_contract, extract_hours, extract_location, refers_forward, refers_to_group
+from pipeline.extract.terms import (
+    extract_contract,
+    extract_hours,
+    extract_location,
+    refers_forward,
+    refers_to_all,
+    refers_to_group,
+)
 
 _TEXT_LEVEL = 99  # units opened in running text close at any heading
 
@@ -41,6 +48,7 @@ class _Fact:
     sentence: str
     group_ref: bool
     forward: bool
+    all_ref: bool = False  # "all posts", "both posts"
 
 
 @dataclass
@@ -75,7 +83,8 @@ def _facts(block: Block, reference: dt.date | None) -> list[_Fact]:
     if label not in ("reference", "grade", "contact"):
         for salary in extract_salaries(text):
             facts.append(_fact("salary", salary, text, text.find(salary.text[:8])))
-    for date in extract_dates(text, reference, label):
+    # A labelled field other than a closing date ("Contract: fixed term to 31 July 2026") holds no closing date.
+    for date in extract_dates(text, reference, label) if label in (None, "closing") else ():
         if date.is_closing:
             facts.append(_fact("closing", date, text, text.find(date.text)))
     if label:
@@ -86,7 +95,7 @@ def _facts(block: Block, reference: dt.date | None) -> list[_Fact]:
 
 def _fact(kind: str, value: Any, text: str, offset: int) -> _Fact:
     sentence = sentence_at(text, max(offset, 0))
-    return _Fact(kind, value, sentence, refers_to_group(sentence), refers_forward(sentence))
+    return _Fact(kind, value, sentence, refers_to_group(sentence), refers_forward(sentence), refers_to_all(sentence))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -106,6 +115,7 @@ class _Linker:
     pending_list: list[_Fact] = field(default_factory=list)
     list_used: bool = False
     list_units: list[_Unit] = field(default_factory=list)  # units opened by the current run of list items
+    section_units: list[_Unit] = field(default_factory=list)  # units opened since the last section heading
 
     def close(self) -> None:
         if self.current is not None:
@@ -115,6 +125,7 @@ class _Linker:
     def open(self, unit: _Unit, block: Block) -> None:
         self.close()
         self.current = unit
+        self.section_units.append(unit)
         if block.kind == "item":
             self.list_units.append(unit)
         else:
@@ -142,6 +153,10 @@ class _Linker:
             unit.add_evidence(fact.sentence)
         elif fact.group_ref:
             self.pending_next.append(fact)
+        if fact.all_ref:
+            for opened in self.section_units:  # "the closing date for all posts is ..."
+                if not opened.has(fact.kind):
+                    opened.accept(fact)
         if fact.group_ref and unit is not None and unit in self.list_units:
             for listed in self.list_units:  # "these posts" after a list of roles: every role of the list
                 if not listed.has(fact.kind):
@@ -159,7 +174,7 @@ class _Linker:
             self._heading(block, mentions)
         elif mentions:
             self._text_anchor(block, mentions)
-        elif refers_forward(block.text) and not facts:
+        elif refers_forward(block.text) and not facts and not roles_follow:
             unit = _Unit([], _TEXT_LEVEL, block.group, unnamed=True)
             self.open(unit, block)
             unit.add_evidence(sentence_at(block.text, block.text.lower().find("following")))
@@ -182,6 +197,9 @@ class _Linker:
             self.current.add_evidence(block.text)
         elif unit is not None and block.level <= unit.level and (len(unit.texts) > 1 or unit.level == _TEXT_LEVEL):
             self.close()  # a heading straight after a title heading is its subtitle, not a new section
+            self.section_units = []
+        elif unit is None:
+            self.section_units = []
 
     def _text_anchor(self, block: Block, mentions: list[RoleMention]) -> None:
         unit = self.current

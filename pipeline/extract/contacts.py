@@ -18,7 +18,7 @@ _POSTCODE = re.compile(
     r"\b(?P<out>(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)|GIR)"
     r"\s?(?P<in>[0-9][ABD-HJLNP-UW-Z]{2})\b"
 )
-_NAME_TOKEN = r"(?:Mc|Mac|O'|O’|D'|De|Van|Le)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?"
+_NAME_TOKEN = r"(?:Mc|Mac|O'|O’|D'|De|Van|Le)?[A-Z][a-zà-öø-ÿ]+(?:[-'’][A-Z][a-zà-öø-ÿ]+)?"
 MAX_OFFICE_DISTANCE = 4  # blocks after an address in which a phone still belongs to that office
 
 
@@ -171,7 +171,8 @@ def extract_contacts(blocks: Sequence[Block]) -> list[ContactPoint]:
                 )
         elif office and ((block.kind == "heading" and block.para != office[3]) or i - office[2] > MAX_OFFICE_DISTANCE):
             office = None
-        for point in _contacts_in_block(block.text):
+        text = f"Contact: {block.text}" if block.kind == "field" and block.label == "contact" else block.text
+        for point in _contacts_in_block(text):
             if office and point.name is None:
                 point = ContactPoint(None, point.phone, point.email, office[0], office[1], point.evidence)
             points.append(point)

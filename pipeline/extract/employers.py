@@ -16,10 +16,10 @@ from pipeline.reference import Gazetteer, gazetteer
 
 MAX_NAME_WORDS = 6
 _COUNCIL = re.compile(r"\b(?:[Cc]ouncil|COUNCIL)\b")
-_BOROUGH_OF = re.compile(r"\b(?:London|Royal)\s+Borough\s+of\s+", re.IGNORECASE)
+_BOROUGH_OF = re.compile(r"\b(?:(?:London|Royal)\s+Borough\s+of|Cyngor)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'.&-]*")
 # Private providers: capitalised words ending in a company suffix ("Bright Futures Care Ltd").
-COMPANY = re.compile(r"\b(?:[A-Z][\w&'-]*\s+){1,5}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?")
+COMPANY = re.compile(r"\b(?:[A-Z][\w&'-]*[ \t]+){1,5}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?")
 _NOT_COMPANY_START = {"The", "A", "An", "Our", "At", "By", "For", "With", "From", "And", "Join", "Working"}
 
 
@@ -117,10 +117,27 @@ def extract_employers(text: str) -> list[EmployerMention]:
 
 
 def primary_employer(mentions: Sequence[EmployerMention]) -> str | None:
-    """The page's employer: named in more than half of the employer mentions (explicit names first)."""
+    """The page's employer: named in more than half of the employer mentions (explicit names first).
+
+    A children's trust named beside the council it serves is the employer: it runs the service.
+    """
+    gaz = gazetteer()
+    named = {m.key for m in mentions}
     for explicit in (True, False):
         counts = Counter(m.key for m in mentions if m.explicit == explicit)
         if counts:
             key, count = counts.most_common(1)[0]
-            return key if count * 2 > sum(counts.values()) else None
+            return _trust_for(key, named, gaz) or (key if count * 2 > sum(counts.values()) else None)
+    return None
+
+
+def _trust_for(key: str, named: set[str], gaz: Gazetteer) -> str | None:
+    """The children's trust among the named employers that serves the authority `key`, if any."""
+    authority = gaz.by_name.get(key.lower())
+    if authority is None or not authority.gss_code:
+        return None
+    for name in named:
+        trust = gaz.by_name.get(name.lower())
+        if trust is not None and authority.gss_code in trust.serves:
+            return trust.name
     return None

@@ -25,7 +25,8 @@ from pipeline.resources import load_yaml
 
 ROLES = "roles"
 BENEFITS = "benefits"
-_CONNECTORS = {"and", "&", "of", "'s", "’s", "for", "-", "/"}
+_CONNECTORS = {"and", "&", "of", "'s", "’s", "for", "-"}
+_FORWARD_CONNECTORS = _CONNECTORS | {"in", "with"}  # "Head of Service for Children in Care"
 
 
 class RoleTitles:
@@ -75,10 +76,12 @@ class RoleTitles:
         end = i + 2
         while end < len(doc) and (
             self._modifier(doc[end], any_case)
-            or (doc[end].lower_ in _CONNECTORS and end + 1 < len(doc) and self._modifier(doc[end + 1], any_case))
+            or (
+                doc[end].lower_ in _FORWARD_CONNECTORS and end + 1 < len(doc) and self._modifier(doc[end + 1], any_case)
+            )
         ):
             end += 1
-        while end > i + 2 and doc[end - 1].lower_ in _CONNECTORS:
+        while end > i + 2 and doc[end - 1].lower_ in _FORWARD_CONNECTORS:
             end -= 1
         return end if end > i + 2 else None
 

@@ -65,7 +65,7 @@ def role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
     `doc` is the block's spaCy doc, or None when the block holds no role vocabulary.
     """
     if block.kind == "field" and block.label == "title":
-        title = _clean(re.split(r"\s+[-–|]\s+", block.text)[0])
+        title = _clean(re.split(r"\s+[-–|]\s+", _english_part(block.text))[0])
         return [RoleMention(singular_title(title), block.text, True)] if title else []
     if doc is None:
         return []
@@ -83,6 +83,13 @@ def role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
         mentions.append(RoleMention(singular_title(_clean(span.text)), span.text, anchor))
         previous = span
     return mentions
+
+
+def _english_part(text: str) -> str:
+    """Of a bilingual "Gweithiwr Cymdeithasol / Social Worker", the part that holds an English role word."""
+    parts = re.split(r"\s+/\s+", text)
+    triggers = role_component().triggers
+    return next((p for p in parts if triggers.intersection(re.findall(r"[a-z]+", p.lower()))), parts[0])
 
 
 def _heads_heading(heading: str, span: Span) -> bool:

@@ -18,6 +18,7 @@ class _Patterns:
     location: re.Pattern[str]
     group_reference: re.Pattern[str]
     forward_reference: re.Pattern[str]
+    all_reference: re.Pattern[str]
 
 
 def _compile(categories: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -37,6 +38,7 @@ def _patterns() -> _Patterns:
         re.compile(data["location"]),
         re.compile(data["group_reference"], re.IGNORECASE),
         re.compile(data["forward_reference"], re.IGNORECASE),
+        re.compile(data["all_reference"], re.IGNORECASE),
     )
 
 
@@ -61,12 +63,10 @@ def extract_hours(text: str, labelled: bool = False) -> tuple[str | None, float 
 
 def extract_contract(text: str) -> str | None:
     """The contract type named first in the text, from the contract's vocabulary."""
-    best: tuple[int, str] | None = None
-    for name, pattern in _patterns().contract:
-        match = pattern.search(text)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), name)
-    return best[1] if best else None
+    found = {name: m.start() for name, pattern in _patterns().contract if (m := pattern.search(text))}
+    if "zero-hours" in found and "casual" in found:
+        return "zero-hours"  # a zero-hours contract is the casual kind the page names most precisely
+    return min(found, key=found.__getitem__) if found else None
 
 
 def extract_location(text: str) -> str | None:
@@ -91,3 +91,8 @@ def refers_to_group(sentence: str) -> bool:
 def refers_forward(sentence: str) -> bool:
     """True for "the following posts": the sentence points at roles listed after it."""
     return bool(_patterns().forward_reference.search(sentence))
+
+
+def refers_to_all(sentence: str) -> bool:
+    """True for "all posts", "both posts": the sentence speaks of every role in its section."""
+    return bool(_patterns().all_reference.search(sentence))
