@@ -80,7 +80,7 @@ def _facts(block: Block, reference: dt.date | None) -> list[_Fact]:
     text = block.text
     facts: list[_Fact] = []
     label = block.label if block.kind == "field" else None
-    if label not in ("reference", "grade", "contact"):
+    if label not in ("reference", "contact"):  # "Grade: FC6, £30,789 - £33,224" states the salary too
         for salary in extract_salaries(text):
             facts.append(_fact("salary", salary, text, text.find(salary.text[:8])))
     # A labelled field other than a closing date ("Contract: fixed term to 31 July 2026") holds no closing date.
@@ -162,7 +162,9 @@ class _Linker:
                 if not listed.has(fact.kind):
                     listed.accept(fact)
 
-    def feed(self, block: Block, mentions: list[RoleMention], roles_follow: bool) -> None:
+    def feed(self, block: Block, all_mentions: list[RoleMention], roles_follow: bool) -> None:
+        """Take the next block: open or close units, attach the facts it states."""
+        mentions = [m for m in all_mentions if m.anchor]
         if block.kind != "item" and self.list_used:
             self.pending_list.clear()
             self.list_used = False
@@ -184,8 +186,8 @@ class _Linker:
                 self.current.fields.setdefault(block.label, block.text)
         for fact in facts:
             self.attach(fact, roles_follow)
-        if len(mentions) > 1 and self.current is not None:
-            _salaries_per_title(self.current, block, mentions, facts)
+        if len(all_mentions) > 1 and self.current is not None:
+            _salaries_per_title(self.current, block, all_mentions, facts)
 
     def _heading(self, block: Block, mentions: list[RoleMention]) -> None:
         unit = self.current
@@ -286,7 +288,7 @@ def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.
     linker = _Linker(reference)
     mentions = [role_mentions(block, doc) for block, doc in zip(blocks, docs, strict=True)]
     for i, block in enumerate(blocks):
-        linker.feed(block, [m for m in mentions[i] if m.anchor], _roles_follow(blocks, mentions, i))
+        linker.feed(block, mentions[i], _roles_follow(blocks, mentions, i))
     linker.close()
     units = [u for u in linker.units if u.salary is not None or u.closing is not None]
     if not units and linker.pending_next:

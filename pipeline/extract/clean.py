@@ -273,14 +273,17 @@ def _looks_like_heading(line: str) -> bool:
 
 
 def text_blocks(text: str) -> list[Block]:
-    """Blocks of a plain-text capture: one per line; bullets become items; short title-like lines headings."""
+    """Blocks of a plain-text capture: one per line; bullets become items; a short title-like line that opens
+    a paragraph becomes a heading."""
     blocks: list[Block] = []
+    previous_para = 0
     for line, para in _text_lines(text):
+        first_of_paragraph, previous_para = para != previous_para, para
         if is_boilerplate(line):
             continue
         if _BULLET.match(line):
             blocks.append(Block("item", _BULLET.sub("", line), para=para))
-        elif _looks_like_heading(line):
+        elif first_of_paragraph and _looks_like_heading(line):  # headings stand at the top of a paragraph
             blocks.append(Block("heading", line, level=2, para=para))
         else:
             blocks.append(Block("paragraph", line, para=para))

@@ -120,6 +120,11 @@ def _address(location: Any) -> tuple[str | None, str | None]:
     return text, _text(address.get("postalCode"))
 
 
+def _role_part(title: str | None) -> str | None:
+    """ "Social Worker - Fostering" -> "Social Worker": the title before a dash, as headings are read."""
+    return re.split(r"\s+[-–|]\s+", title)[0] if title else title
+
+
 def postings(objects: list[dict[str, Any]]) -> list[VacancyCandidate]:
     """One candidate per JobPosting object."""
     found = []
@@ -130,7 +135,7 @@ def postings(objects: list[dict[str, Any]]) -> list[VacancyCandidate]:
         location, postcode = _address(obj.get("jobLocation"))
         found.append(
             VacancyCandidate(
-                title=_text(obj.get("title")),
+                title=_role_part(_text(obj.get("title"))),
                 salary=_salary(obj.get("baseSalary")),
                 closing=_closing(obj.get("validThrough")),
                 hours=hours,

@@ -12,6 +12,7 @@ from pipeline.extract.models import Block, RoleMention
 from pipeline.extract.nlp import ROLES, role_component, singular_title
 from pipeline.resources import load_yaml
 
+_NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 HEADING_COVERAGE = 0.4  # a heading advertises a role when the title is at least this share of it
 HEADING_LEAD_WORDS = 2  # ... or when at most this many words ("Band 5") come before the title
 
@@ -33,7 +34,7 @@ def _cues() -> _Cues:
         re.compile(rf"^\s*(?:(?:{leading})\s+)*$", re.IGNORECASE),
         re.compile(rf"^\s*(?:\([A-Z]{{2,}}s?\)\s*)?(?:{nouns})\b", re.IGNORECASE),
         re.compile(
-            rf"(?:{recruiting})\s+(?:(?:an?|the|two|three|several|\d+|experienced|qualified|new|"
+            rf"(?:{recruiting})\s+(?:(?:an?|the|{_NUMBER_WORDS}|several|\d+|experienced|qualified|new|"
             rf"enthusiastic|dedicated|full[\s-]time|part[\s-]time)\s+)*$",
             re.IGNORECASE,
         ),
@@ -47,7 +48,7 @@ def _clean(title: str) -> str:
 # Between two advertised titles of one sentence: "a Deputy Manager (£32,000) and two Residential Support Workers".
 _CONJOINED = re.compile(
     r"^\s*(?:\([^)]{0,60}\)\s*)?(?:,|and|&|or|as\s+well\s+as|plus)\s+"
-    r"(?:(?:an?|the|two|three|four|five|six|several|\d+|experienced|qualified)\s+)*$",
+    rf"(?:(?:an?|the|{_NUMBER_WORDS}|several|\d+|experienced|qualified)\s+)*$",
     re.IGNORECASE,
 )
 
