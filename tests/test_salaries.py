@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -120,3 +123,35 @@ def test_salary_parser_never_raises_and_min_le_max(text: str) -> None:
 @given(st.text(max_size=200))
 def test_salary_parser_never_raises_on_any_text(text: str) -> None:
     extract_salaries(text)
+
+
+def _real_strings() -> list[tuple[str, str, float | None, float | None, str]]:
+    path = Path(__file__).parent / "data" / "real_salary_strings.csv"
+    with path.open(encoding="utf-8") as handle:
+        return [
+            (
+                r["source"],
+                r["text"],
+                float(r["min"]) if r["min"] else None,
+                float(r["max"]) if r["max"] else None,
+                r["period"],
+            )
+            for r in csv.DictReader(handle)
+        ]
+
+
+REAL_STRINGS = _real_strings()
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "low", "high", "period"), REAL_STRINGS, ids=[r[1][:40] for r in REAL_STRINGS]
+)
+def test_real_world_salary_strings(source: str, text: str, low: float | None, high: float | None, period: str) -> None:
+    salaries = extract_salaries(text)
+    assert salaries, f"nothing parsed from {text!r} ({source})"
+    assert (salaries[0].min, salaries[0].max, salaries[0].period) == (low, high, period)
+
+
+def test_real_world_salary_strings_are_distinct() -> None:
+    texts = [r[1] for r in REAL_STRINGS]
+    assert len(texts) == len(set(texts))
