@@ -71,6 +71,9 @@ NOT_SALARIES = [
     ("golden hello", "a golden hello of £2,000 for experienced social workers"),
     ("relocation", "relocation package of up to £8,000"),
     ("market supplement only", "Salary £25,000 plus £1,500 market supplement"),
+    ("VONNE advert without figures", "£ Pro Rata"),
+    ("VONNE advert without figures, annual", "£ Per Annum"),
+    ("Teaching Vacancies pay scale only", "Support Staff Pay Scale Band 5 point 7-9"),
 ]
 
 

@@ -48,8 +48,8 @@ def _patterns() -> _Patterns:
         ),
         re.compile(_alt(data["pro_rata"]), flags),
         re.compile(_alt(data["enhancements"]), flags),
-        re.compile(rf"(?:{_alt(data['up_to'])})\s*$", flags),
-        re.compile(rf"(?:{_alt(data['from'])})\s*$", flags),
+        re.compile(rf"(?:{_alt(data['up_to'])})\s*:?\s*$", flags),
+        re.compile(rf"(?:{_alt(data['from'])})\s*:?\s*$", flags),
         re.compile(rf"^\s*(?:{_alt(data['not_salary_after'])})", flags),
         re.compile(rf"(?:{_alt(data['not_salary_before'])})\s*$", flags),
     )
@@ -94,10 +94,12 @@ def _amounts(match: re.Match[str]) -> tuple[float, float | None]:
     first = _number(match["n1"], match["k1"])
     if match["n2"] is None:
         return first, None
-    second_has_form = bool(match["c2"] or match["k2"] or "," in match["n2"] or "." in match["n2"])
-    if not second_has_form:
-        return first, None
     second = _number(match["n2"], match["k2"])
+    second_has_form = bool(match["c2"] or match["k2"] or "," in match["n2"] or "." in match["n2"])
+    # "£28598 -31022": a bare second figure of the same length and larger is the top of a range.
+    same_shape = len(match["n2"]) == len(match["n1"].replace(",", "")) and second > first
+    if not (second_has_form or same_shape):
+        return first, None
     if match["k2"] and not match["k1"] and first < 1000:
         first *= 1000  # "£27 - 30k"
     return first, second
