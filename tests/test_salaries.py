@@ -74,6 +74,7 @@ NOT_SALARIES = [
     ("VONNE advert without figures", "£ Pro Rata"),
     ("VONNE advert without figures, annual", "£ Per Annum"),
     ("Teaching Vacancies pay scale only", "Support Staff Pay Scale Band 5 point 7-9"),
+    ("Teaching Vacancies scale points only", "Scale 3, Point 4 – 5"),
 ]
 
 
@@ -95,6 +96,7 @@ def test_qualifiers_are_kept() -> None:
 KNOWN_MISSES = [
     ("figures without a pound sign", "Salary 25,000 - 30,000 per annum", (25000, 30000, "year")),
     ("amount in words", "a salary of twenty-five thousand pounds", (25000, 25000, "year")),
+    ("Teaching Vacancies advert without a pound sign", "28,195.00 - 29,852.00", (28195, 29852, "year")),
 ]
 
 
