@@ -21,6 +21,8 @@ class RawDocument:
     bytes: int
     employer: str | None = None  # the source's configured employer, if any
     modified_at: dt.datetime | None = None
+    etag: str | None = None  # HTTP validators, sent back on the next run (If-None-Match / If-Modified-Since)
+    last_modified: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable dict."""

@@ -48,6 +48,18 @@ class RawStore:
         """The bytes of a stored snapshot."""
         return (self.root / relative).read_bytes()
 
+    def previous(self, source_id: str) -> dict[str, RawDocument]:
+        """The last fetch metadata of every URL of a source, by URL."""
+        found: dict[str, RawDocument] = {}
+        for path in sorted((self.root / "meta" / source_id).glob("*.json")):
+            try:
+                document = RawDocument.from_json(json.loads(path.read_text(encoding="utf-8")))
+            except (ValueError, TypeError, KeyError):
+                continue  # an unreadable record only costs a full fetch
+            if (self.root / document.raw_path).exists():
+                found[document.url] = document
+        return found
+
     def record(self, document: RawDocument) -> Path:
         """Write the document's fetch metadata beside the snapshots."""
         path = self.root / "meta" / document.source_id / f"{short_hash(document.url)}.json"

@@ -1,0 +1,225 @@
+"""Crawl a source's web pages: start URLs and sitemaps, links inside the allowed domains to a depth limit,
+polite per host, conditional re-fetching, and a log row for every URL attempted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml import etree
+
+from pipeline.acquire.http import Fetcher, FetchResult
+from pipeline.acquire.local import Reject
+from pipeline.acquire.politeness import HostPolicies
+from pipeline.acquire.rawstore import RawStore
+from pipeline.documents import RawDocument
+
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|_gl|ref_src)$", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class CrawlSpec:
+    """Where a source's pages are and how far to go."""
+
+    start_urls: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    follow: tuple[str, ...] = ()  # regexes; a link is followed when its URL matches one (all links when empty)
+    sitemap: str | None = None
+    max_depth: int = 2
+    max_pages: int = 500
+
+
+@dataclass
+class CrawlResult:
+    """Documents fetched (changed), documents unchanged since the last run, rejects and the fetch log."""
+
+    documents: list[RawDocument] = field(default_factory=list)
+    unchanged: list[RawDocument] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    log: list[dict[str, Any]] = field(default_factory=list)
+
+
+def normalise_url(url: str, base: str | None = None) -> str | None:
+    """Absolute http(s) URL without fragment, tracking parameters or default port, host in lower case."""
+    absolute = urljoin(base, url.strip()) if base else url.strip()
+    parts = urlsplit(absolute)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    scheme = parts.scheme.lower()
+    host = parts.hostname.lower()
+    port = f":{parts.port}" if parts.port and parts.port != _DEFAULT_PORTS[scheme] else ""
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    return urlunsplit((scheme, f"{host}{port}", parts.path or "/", query, ""))
+
+
+def in_domains(url: str, domains: Iterable[str]) -> bool:
+    """True when the URL's host is one of the domains or a subdomain of one."""
+    host = urlsplit(url).hostname or ""
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _links(body: bytes, base: str) -> list[str]:
+    try:
+        root = lxml.html.fromstring(body)
+    except (etree.ParserError, ValueError):
+        return []
+    found = []
+    for href in root.xpath("//a/@href"):
+        url = normalise_url(str(href), base)
+        if url:
+            found.append(url)
+    return found
+
+
+def _sitemap_urls(body: bytes) -> tuple[list[str], list[str]]:
+    """(page URLs, nested sitemap URLs) of a sitemap or sitemap index."""
+    try:
+        root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return [], []
+    locs = [str(loc.text).strip() for loc in root.iter("{*}loc") if loc.text]
+    is_index = etree.QName(root).localname == "sitemapindex"
+    return ([], locs) if is_index else (locs, [])
+
+
+class Crawler:
+    """Crawls one source with a shared fetcher and host policies."""
+
+    def __init__(
+        self,
+        source_id: str,
+        spec: CrawlSpec,
+        fetcher: Fetcher,
+        policies: HostPolicies,
+        store: RawStore,
+        employer: str | None = None,
+        workers: int = 8,
+    ) -> None:
+        self.source_id = source_id
+        self.spec = spec
+        self.fetcher = fetcher
+        self.policies = policies
+        self.store = store
+        self.employer = employer
+        self.workers = workers
+        self.previous = store.previous(source_id)
+        self.domains = spec.allowed_domains or tuple(urlsplit(u).hostname or "" for u in spec.start_urls)
+        self.follow = [re.compile(p) for p in spec.follow]
+
+    def _log(
+        self, result: CrawlResult, url: str, fetched: FetchResult | None, error: str | None, from_cache: bool = False
+    ) -> None:
+        result.log.append(
+            {
+                "url": url,
+                "source_id": self.source_id,
+                "status": fetched.status if fetched else None,
+                "bytes": len(fetched.body) if fetched else 0,
+                "elapsed": fetched.elapsed if fetched else 0.0,
+                "attempts": fetched.attempts if fetched else 0,
+                "from_cache": from_cache,
+                "error": error,
+                "fetched_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
+            }
+        )
+
+    def _get(self, url: str) -> FetchResult:
+        previous = self.previous.get(url)
+        with self.policies.gate(url).slot():
+            return self.fetcher.fetch(
+                url, previous.etag if previous else None, previous.last_modified if previous else None
+            )
+
+    def _visit(self, url: str, result: CrawlResult) -> bytes | None:
+        """Fetch one page and record it; returns its body for link-following."""
+        if not self.policies.allowed(url):
+            self._log(result, url, None, "disallowed by robots.txt")
+            result.rejects.append(Reject(self.source_id, url, "fetch", "disallowed by robots.txt"))
+            return None
+        fetched = self._get(url)
+        previous = self.previous.get(url)
+        if fetched.not_modified and previous is not None:
+            self._log(result, url, fetched, None, from_cache=True)
+            result.unchanged.append(previous)
+            return self.store.read(previous.raw_path)
+        if not fetched.ok:
+            self._log(result, url, fetched, fetched.error)
+            result.rejects.append(Reject(self.source_id, url, "fetch", fetched.error or f"HTTP {fetched.status}"))
+            return None
+        self._log(result, url, fetched, None)
+        sha, relative = self.store.put(fetched.body)
+        content_type = "text/plain" if (fetched.content_type or "").startswith("text/plain") else "text/html"
+        document = RawDocument(
+            self.source_id,
+            url,
+            sha,
+            relative,
+            dt.datetime.now(dt.UTC).replace(microsecond=0),
+            content_type,
+            len(fetched.body),
+            self.employer,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+        )
+        self.store.record(document)
+        result.documents.append(document)
+        return fetched.body
+
+    def _sitemap_pages(self, result: CrawlResult) -> list[str]:
+        pages: list[str] = []
+        queue = [self.spec.sitemap] if self.spec.sitemap else []
+        seen: set[str] = set()
+        while queue and len(seen) < 20:
+            url = normalise_url(queue.pop(0) or "")
+            if not url or url in seen or not in_domains(url, self.domains):
+                continue
+            seen.add(url)
+            if not self.policies.allowed(url):
+                self._log(result, url, None, "disallowed by robots.txt")
+                continue
+            with self.policies.gate(url).slot():
+                fetched = self.fetcher.fetch(url)
+            self._log(result, url, fetched, fetched.error)
+            if fetched.ok:
+                found, nested = _sitemap_urls(fetched.body)
+                pages.extend(found)
+                queue.extend(nested)
+        return pages
+
+    def _wanted(self, url: str) -> bool:
+        return in_domains(url, self.domains) and (not self.follow or any(p.search(url) for p in self.follow))
+
+    def run(self) -> CrawlResult:
+        """Crawl breadth first: start URLs and sitemap pages at depth 0, their links at depth 1, ..."""
+        result = CrawlResult()
+        level = [u for u in (normalise_url(s) for s in (*self.spec.start_urls, *self._sitemap_pages(result))) if u]
+        seen: set[str] = set()
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            for depth in range(self.spec.max_depth + 1):
+                todo = [u for u in dict.fromkeys(level) if u not in seen and in_domains(u, self.domains)]
+                todo = todo[: max(0, self.spec.max_pages - len(seen))]
+                seen.update(todo)
+                bodies = list(pool.map(lambda u: (u, self._visit(u, result)), todo))
+                level = [
+                    link
+                    for url, body in bodies
+                    if body is not None and depth < self.spec.max_depth
+                    for link in _links(body, url)
+                    if self._wanted(link)
+                ]
+                if not level:
+                    break
+        return result
+
+
+def crawl_source(source_id: str, spec: CrawlSpec, fetcher: Fetcher, policies: HostPolicies, store: RawStore,
+                 employer: str | None = None) -> CrawlResult:
+    """Crawl one source and return what it found (see CrawlResult)."""
+    return Crawler(source_id, spec, fetcher, policies, store, employer).run()

@@ -1,0 +1,104 @@
+"""Politeness: robots.txt (read once per host per run, Crawl-delay honoured), a minimum delay between
+requests to one host, and a cap on concurrent requests per host."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.robotparser
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pipeline.acquire.http import Fetcher
+
+
+@dataclass(frozen=True)
+class Politeness:
+    """Per-host limits; robots.txt may ask for a longer delay, never a shorter one."""
+
+    min_delay: float = 2.0  # seconds between the starts of two requests to one host
+    max_concurrency: int = 1  # requests in flight to one host at once
+    obey_robots: bool = True
+
+
+class HostGate:
+    """Serialises access to one host: at most N requests in flight, and a minimum gap between starts."""
+
+    def __init__(self, delay: float, concurrency: int) -> None:
+        self.delay = delay
+        self._slots = threading.BoundedSemaphore(max(1, concurrency))
+        self._lock = threading.Lock()
+        self._next_start = 0.0
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Wait for a free slot and this host's next permitted start time."""
+        with self._slots:
+            with self._lock:
+                now = time.monotonic()
+                start = max(now, self._next_start)
+                self._next_start = start + self.delay
+            if start > now:
+                time.sleep(start - now)
+            yield
+
+
+class HostPolicies:
+    """Robots rules and gates for every host of a run; robots.txt is fetched once per host."""
+
+    def __init__(self, fetcher: Fetcher, politeness: Politeness) -> None:
+        self.fetcher = fetcher
+        self.politeness = politeness
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._gates: dict[str, HostGate] = {}
+        self._lock = threading.Lock()
+        self.robots_fetches: list[str] = []
+
+    def _host(self, url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc.lower()}"
+
+    def _rules(self, host: str) -> urllib.robotparser.RobotFileParser | None:
+        with self._lock:
+            if host in self._robots:
+                return self._robots[host]
+            self._robots[host] = None  # reserve: other threads wait on the gate below
+        parser: urllib.robotparser.RobotFileParser | None = None
+        if self.politeness.obey_robots:
+            with self._gate_for(host, None).slot():
+                result = self.fetcher.fetch(f"{host}/robots.txt")
+            self.robots_fetches.append(host)
+            parser = urllib.robotparser.RobotFileParser()
+            if result.ok:
+                parser.parse(result.body.decode("utf-8", "replace").splitlines())
+            elif result.status in (401, 403):
+                parser.parse(["User-agent: *", "Disallow: /"])  # robots.txt behind auth means keep out
+            else:
+                parser.parse([])  # no robots.txt (404) or unreachable: nothing is disallowed
+        with self._lock:
+            self._robots[host] = parser
+        return parser
+
+    def _gate_for(self, host: str, parser: urllib.robotparser.RobotFileParser | None) -> HostGate:
+        with self._lock:
+            gate = self._gates.get(host)
+            if gate is None:
+                gate = HostGate(self.politeness.min_delay, self.politeness.max_concurrency)
+                self._gates[host] = gate
+            if parser is not None:
+                crawl_delay = parser.crawl_delay(self.fetcher.settings.user_agent)
+                if crawl_delay is not None and float(crawl_delay) > gate.delay:
+                    gate.delay = float(crawl_delay)
+            return gate
+
+    def allowed(self, url: str) -> bool:
+        """True when the host's robots.txt lets our user agent fetch the URL."""
+        parser = self._rules(self._host(url))
+        return parser is None or parser.can_fetch(self.fetcher.settings.user_agent, url)
+
+    def gate(self, url: str) -> HostGate:
+        """The host's gate (its delay raised to the robots.txt Crawl-delay when that is longer)."""
+        host = self._host(url)
+        return self._gate_for(host, self._rules(host))
