@@ -7,6 +7,7 @@ costs tens of milliseconds. Only TransientError is retried.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,19 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.acquire.local import Reject
+from pipeline.acquire.politeness import end_run
 from pipeline.config import Source
 from pipeline.documents import RawDocument
 from pipeline.errors import TransientError
-from pipeline.runner import RunSummary, acquire_source, extract_documents, make_run_id, publish_run, summarise
+from pipeline.runner import (
+    Acquired,
+    RunSummary,
+    acquire_source,
+    extract_documents,
+    make_run_id,
+    publish_run,
+    summarise,
+)
 
 CHUNK_SIZE = 200  # pages per extract task
 
@@ -34,18 +44,19 @@ def retry_transient_only(task: Any, task_run: Any, state: Any) -> bool:
 
 
 # Tasks are never cached: every night must read its inputs afresh, and hashing the rows would cost time.
-@task(
-    name="acquire-source",
-    retries=2,
-    retry_delay_seconds=1,
-    retry_condition_fn=retry_transient_only,
-    cache_policy=NO_CACHE,
-)
-def acquire_task(source: Source, raw_dir: str) -> tuple[list[RawDocument], list[Reject]]:
-    """Snapshot one source's pages into raw/."""
-    documents, rejects = acquire_source(source, Path(raw_dir))
-    get_run_logger().info("source %s: %d pages acquired, %d rejected", source.id, len(documents), len(rejects))
-    return documents, rejects
+# Acquire is not retried here: the fetcher retries transient HTTP failures itself (one retry layer).
+@task(name="acquire-source", cache_policy=NO_CACHE)
+def acquire_task(source: Source, raw_dir: str, run_token: str) -> Acquired:
+    """Snapshot one source's local pages and crawl its web pages into raw/."""
+    acquired = acquire_source(source, Path(raw_dir), run_token)
+    get_run_logger().info(
+        "source %s: %d pages fetched, %d unchanged, %d failed",
+        source.id,
+        len(acquired.documents),
+        len(acquired.unchanged),
+        len(acquired.rejects),
+    )
+    return acquired
 
 
 @task(name="extract-chunk", cache_policy=NO_CACHE)
@@ -85,23 +96,27 @@ def nightly_flow(
 ) -> RunSummary:
     """Run every source through acquire -> extract -> publish and return the run summary."""
     logger = get_run_logger()
-    acquired = [acquire_task.submit(source, raw_dir) for source in sources]
-    documents: list[RawDocument] = []
-    rejects: list[Reject] = []
-    for acquiring in acquired:
-        docs, bad = acquiring.result()
-        documents.extend(docs)
-        rejects.extend(bad)
-    run_id = make_run_id(documents, rejects, as_of)
-    rows: dict[str, list[dict[str, Any]]] = {}
+    run_token = uuid.uuid4().hex
+    try:
+        acquired = [future.result() for future in [acquire_task.submit(s, raw_dir, run_token) for s in sources]]
+    finally:
+        end_run(run_token)
+    documents = [d for a in acquired for d in a.documents]
+    unchanged = [d for a in acquired for d in a.unchanged]
+    rejects: list[Reject] = [r for a in acquired for r in a.rejects]
+    run_id = make_run_id([*documents, *unchanged], rejects, as_of)
+    rows: dict[str, list[dict[str, Any]]] = {
+        "fetch_log": [{**row, "run_id": run_id} for a in acquired for row in a.fetch_log]
+    }
     for future in [extract_task.submit(chunk, raw_dir, as_of, run_id) for chunk in _chunks(documents, CHUNK_SIZE)]:
         chunk_rows, bad = future.result()
         for table, table_rows in chunk_rows.items():
             rows.setdefault(table, []).extend(table_rows)
         rejects.extend(bad)
+    # Unchanged pages are not inputs: their rows from earlier runs stay as they are.
     inputs = {(d.source_id, d.url) for d in documents} | {(r.source_id, r.url) for r in rejects}
     merged, version = publish_task(curated_dir, rows, rejects, inputs, run_id)
-    summary = summarise(run_id, rows, merged, rejects, Path(raw_dir), Path(curated_dir), version)
+    summary = summarise(run_id, rows, merged, rejects, Path(raw_dir), Path(curated_dir), version, unchanged)
     for source_id, counts in sorted(summary.per_source.items()):
         logger.info("source %s: %s", source_id, ", ".join(f"{k} {v}" for k, v in counts.items()))
     return summary

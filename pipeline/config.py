@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from pipeline.acquire.crawl import CrawlSpec
+from pipeline.acquire.politeness import Politeness
 from pipeline.errors import ConfigError
 
 BUNDLED_SOURCES = Path(__file__).resolve().parent.parent / "samples" / "sources.yaml"
@@ -17,12 +19,14 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 @dataclass(frozen=True)
 class Source:
-    """One source: an id, the employer whose pages they are (optional) and local paths."""
+    """One source: an id, the employer whose pages they are (optional), local paths and/or web pages."""
 
     id: str
     employer: str | None
-    paths: tuple[Path, ...]
+    paths: tuple[Path, ...] = ()
     description: str | None = None
+    crawl: CrawlSpec | None = None  # start URLs, sitemap, allowed domains, link patterns, limits
+    politeness: Politeness = field(default_factory=Politeness)  # the sources file's `politeness:` settings
 
 
 def _source(entry: Any, index: int, base: Path) -> Source:
@@ -33,20 +37,71 @@ def _source(entry: Any, index: int, base: Path) -> Source:
     if not isinstance(source_id, str) or not _ID.match(source_id):
         raise ConfigError(f"{where}: 'id' must be lower-case letters, digits, - or _ (got {source_id!r})")
     where = f"source '{source_id}'"
-    unknown = set(entry) - {"id", "employer", "paths", "description", "start_urls"}
+    unknown = set(entry) - {"id", "employer", "paths", "description", *_CRAWL_KEYS}
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    if "start_urls" in entry and "paths" not in entry:
-        raise ConfigError(f"{where}: 'start_urls' needs the web crawler, which is not built yet; list local 'paths'")
-    paths = entry.get("paths")
-    if isinstance(paths, str):
-        paths = [paths]
-    if not isinstance(paths, list) or not paths or not all(isinstance(p, str) and p for p in paths):
-        raise ConfigError(f"{where}: 'paths' must be a non-empty list of files or folders")
+    paths = _strings(entry, "paths", where)
+    crawl = _crawl_spec(entry, where)
+    if not paths and crawl is None:
+        raise ConfigError(f"{where}: 'paths' (local files or folders) or 'start_urls'/'sitemap' must be given")
     employer = entry.get("employer")
     if employer is not None and not isinstance(employer, str):
         raise ConfigError(f"{where}: 'employer' must be text")
-    return Source(source_id, employer, tuple((base / p) for p in paths), entry.get("description"))
+    return Source(source_id, employer, tuple((base / p) for p in paths), entry.get("description"), crawl)
+
+
+_CRAWL_KEYS = {"start_urls", "allowed_domains", "follow", "sitemap", "max_depth", "max_pages"}
+
+
+def _strings(entry: dict[str, Any], key: str, where: str) -> list[str]:
+    value = entry.get(key, [])
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of text")
+    return value
+
+
+def _crawl_spec(entry: dict[str, Any], where: str) -> CrawlSpec | None:
+    start_urls = _strings(entry, "start_urls", where)
+    sitemap = entry.get("sitemap")
+    if not start_urls and not sitemap:
+        if set(entry) & _CRAWL_KEYS:
+            raise ConfigError(f"{where}: crawl settings need 'start_urls' or 'sitemap'")
+        return None
+    for url in [*start_urls, *([sitemap] if sitemap else [])]:
+        if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
+            raise ConfigError(f"{where}: not an http(s) URL: {url!r}")
+    for pattern in _strings(entry, "follow", where):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{where}: bad 'follow' pattern {pattern!r}: {exc}") from exc
+    limits = {k: entry.get(k, default) for k, default in (("max_depth", 2), ("max_pages", 500))}
+    if not all(isinstance(v, int) and v >= 0 for v in limits.values()):
+        raise ConfigError(f"{where}: 'max_depth' and 'max_pages' must be whole numbers")
+    return CrawlSpec(
+        tuple(start_urls),
+        tuple(d.lower() for d in _strings(entry, "allowed_domains", where)),
+        tuple(_strings(entry, "follow", where)),
+        sitemap,
+        limits["max_depth"],
+        limits["max_pages"],
+    )
+
+
+def _politeness(value: Any, path: Path) -> Politeness:
+    if value is None:
+        return Politeness()
+    if not isinstance(value, dict) or set(value) - {"min_delay", "max_concurrency", "obey_robots"}:
+        raise ConfigError(f"sources file {path}: 'politeness' takes min_delay, max_concurrency and obey_robots")
+    try:
+        return Politeness(
+            float(value.get("min_delay", 2.0)),
+            int(value.get("max_concurrency", 1)),
+            bool(value.get("obey_robots", True)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"sources file {path}: bad 'politeness' value: {exc}") from exc
 
 
 def load_sources(path: Path) -> list[Source]:
@@ -63,7 +118,10 @@ def load_sources(path: Path) -> list[Source]:
         raise ConfigError(f"sources file {path} is not valid YAML{at}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list) or not data["sources"]:
         raise ConfigError(f"sources file {path}: expected a top-level 'sources:' list with at least one source")
-    sources = [_source(entry, i, path.parent) for i, entry in enumerate(data["sources"])]
+    politeness = _politeness(data.get("politeness"), path)
+    sources = [
+        replace(_source(entry, i, path.parent), politeness=politeness) for i, entry in enumerate(data["sources"])
+    ]
     seen: set[str] = set()
     for source in sources:
         if source.id in seen:

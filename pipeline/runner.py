@@ -11,7 +11,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.acquire.crawl import crawl_source
 from pipeline.acquire.local import Reject, acquire_files
+from pipeline.acquire.politeness import for_run
 from pipeline.acquire.rawstore import RawStore
 from pipeline.config import Source
 from pipeline.documents import RawDocument, short_hash
@@ -69,9 +71,31 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def acquire_source(source: Source, raw_dir: Path) -> tuple[list[RawDocument], list[Reject]]:
-    """Snapshot a source's local pages into raw/."""
-    return acquire_files(list(source.paths), source.id, RawStore(raw_dir), source.employer)
+@dataclass
+class Acquired:
+    """What acquiring a source gave: changed documents, documents unchanged since the last run (not
+    re-extracted), rejects, and the fetch log of its crawl."""
+
+    documents: list[RawDocument] = field(default_factory=list)
+    unchanged: list[RawDocument] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    fetch_log: list[dict[str, Any]] = field(default_factory=list)
+
+
+def acquire_source(source: Source, raw_dir: Path, run_token: str = "default") -> Acquired:
+    """Snapshot a source's local pages and crawl its web pages into raw/."""
+    store = RawStore(raw_dir)
+    acquired = Acquired()
+    if source.paths:
+        acquired.documents, acquired.rejects = acquire_files(list(source.paths), source.id, store, source.employer)
+    if source.crawl is not None:
+        fetcher, policies = for_run(run_token, source.politeness)
+        crawled = crawl_source(source.id, source.crawl, fetcher, policies, store, source.employer)
+        acquired.documents += crawled.documents
+        acquired.unchanged += crawled.unchanged
+        acquired.rejects += crawled.rejects
+        acquired.fetch_log = crawled.log
+    return acquired
 
 
 def make_run_id(documents: Sequence[RawDocument], rejects: Sequence[Reject], as_of: dt.date | None) -> str:
@@ -135,7 +159,14 @@ def publish_run(
 
 
 def summarise(
-    run_id: str, rows: Rows, merged: Rows, rejects: Sequence[Reject], raw_dir: Path, curated_dir: Path, version: Path
+    run_id: str,
+    rows: Rows,
+    merged: Rows,
+    rejects: Sequence[Reject],
+    raw_dir: Path,
+    curated_dir: Path,
+    version: Path,
+    unchanged: Sequence[RawDocument] = (),
 ) -> RunSummary:
     """The run's summary: this run's counts per source and the curated totals."""
     summary = RunSummary(run_id, raw_dir=str(raw_dir), curated_dir=str(curated_dir), version=version.name)
@@ -152,6 +183,9 @@ def summarise(
         counts = summary.per_source.setdefault(page["source_id"], {"pages": 0, "vacancies": 0, "rejected": 0})
         counts["pages"] += 1
         counts["vacancies"] += page["vacancy_count"]
+    for document in unchanged:
+        counts = summary.per_source.setdefault(document.source_id, {"pages": 0, "vacancies": 0, "rejected": 0})
+        counts["unchanged"] = counts.get("unchanged", 0) + 1
     for reject in rejects:
         counts = summary.per_source.setdefault(reject.source_id, {"pages": 0, "vacancies": 0, "rejected": 0})
         counts["rejected"] += 1

@@ -219,7 +219,13 @@ class Crawler:
         return result
 
 
-def crawl_source(source_id: str, spec: CrawlSpec, fetcher: Fetcher, policies: HostPolicies, store: RawStore,
-                 employer: str | None = None) -> CrawlResult:
+def crawl_source(
+    source_id: str,
+    spec: CrawlSpec,
+    fetcher: Fetcher,
+    policies: HostPolicies,
+    store: RawStore,
+    employer: str | None = None,
+) -> CrawlResult:
     """Crawl one source and return what it found (see CrawlResult)."""
     return Crawler(source_id, spec, fetcher, policies, store, employer).run()

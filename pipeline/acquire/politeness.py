@@ -102,3 +102,23 @@ class HostPolicies:
         """The host's gate (its delay raised to the robots.txt Crawl-delay when that is longer)."""
         host = self._host(url)
         return self._gate_for(host, self._rules(host))
+
+
+_RUNS: dict[str, tuple[Fetcher, HostPolicies]] = {}
+_RUNS_LOCK = threading.Lock()
+
+
+def for_run(token: str, politeness: Politeness) -> tuple[Fetcher, HostPolicies]:
+    """The fetcher and host policies shared by every source of one run, so that two sources on one host
+    share its limits and its robots.txt is read once."""
+    with _RUNS_LOCK:
+        if token not in _RUNS:
+            fetcher = Fetcher()
+            _RUNS[token] = (fetcher, HostPolicies(fetcher, politeness))
+        return _RUNS[token]
+
+
+def end_run(token: str) -> None:
+    """Forget a finished run's hosts."""
+    with _RUNS_LOCK:
+        _RUNS.pop(token, None)

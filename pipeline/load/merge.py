@@ -31,6 +31,11 @@ def merge_rows(
         merged[table] = _unique(kept + run.get(table, []), table)
     rejects = [r for r in live.get("rejects", []) if (r["source_id"], r["url"]) not in inputs]
     merged["rejects"] = sorted(rejects + run.get("rejects", []), key=_ORDER["rejects"])
+    this_run = {r["run_id"] for r in run.get("fetch_log", [])}
+    merged["fetch_log"] = sorted(
+        [r for r in live.get("fetch_log", []) if r["run_id"] not in this_run] + run.get("fetch_log", []),
+        key=lambda r: (r["run_id"], r["source_id"], r["url"]),
+    )
     merged["vacancies"] = dedupe_vacancies(merged["vacancy_sightings"])
     merged["employers"] = employer_rows(merged["employer_mentions"])
     return merged

@@ -225,6 +225,23 @@ REJECTS = pa.schema(
     ]
 )
 
+FETCH_LOG = pa.schema(
+    [
+        _f("url", _S, "URL attempted (normalised: no fragment or tracking parameters, host in lower case).", False),
+        _f("source_id", _S, "Source whose crawl attempted it.", False),
+        _f("status", _I, "HTTP status of the last attempt (304: unchanged since the last run); null when no response."),
+        _f("bytes", _I, "Bytes of body received (decoded).", False),
+        _f("elapsed", _F, "Seconds spent on the URL, retries and waits included.", False),
+        _f("attempts", _I, "Requests made (0 when robots.txt forbade it).", False),
+        _f("from_cache", _B, "True when the server answered 304 and the stored snapshot was reused.", False),
+        _f(
+            "error", _S, "Why the URL gave no page (timeout, HTTP 500, disallowed by robots.txt, ...); null on success."
+        ),
+        _f("fetched_at", _TS, "When the URL was fetched (UTC).", False),
+        _f("run_id", _S, "Run that attempted it.", False),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "pages": PAGES,
     "vacancies": VACANCIES,
@@ -234,6 +251,7 @@ TABLES: dict[str, pa.Schema] = {
     "employers": EMPLOYERS,
     "employer_mentions": EMPLOYER_MENTIONS,
     "rejects": REJECTS,
+    "fetch_log": FETCH_LOG,
 }
 TABLE_DESCRIPTIONS = {
     "pages": "One row per document per run: where it came from, its snapshot, its kind.",
@@ -244,4 +262,5 @@ TABLE_DESCRIPTIONS = {
     "employers": "One row per employer named or configured, with ONS codes.",
     "employer_mentions": "One row per employer named on a page.",
     "rejects": "Documents that could not be read or extracted, with the reason; nothing is lost silently.",
+    "fetch_log": "One row per URL attempted per run (crawled sources): status, size, time, attempts, cache, error.",
 }
