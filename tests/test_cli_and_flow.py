@@ -127,3 +127,11 @@ def test_only_transient_errors_are_retried() -> None:
     assert retry_transient_only(None, None, Failed(data=TransientError("timeout")))
     assert not retry_transient_only(None, None, Failed(data=InputError("empty document")))
     assert not retry_transient_only(None, None, Failed(data=ValueError("bug")))
+
+
+def test_the_real_council_sources_file_is_valid() -> None:
+    from tests.conftest import ROOT
+
+    sources = load_sources(ROOT / "sources" / "english-councils.yaml")
+    assert len(sources) >= 7 and all(s.crawl and s.crawl.start_urls for s in sources)
+    assert all(s.politeness.min_delay >= 5 and s.politeness.max_concurrency == 1 for s in sources)
