@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import cssselect
+import lxml.cssselect
 import yaml
 
 from pipeline.acquire.crawl import CrawlSpec
@@ -50,7 +52,7 @@ def _source(entry: Any, index: int, base: Path) -> Source:
     return Source(source_id, employer, tuple((base / p) for p in paths), entry.get("description"), crawl)
 
 
-_CRAWL_KEYS = {"start_urls", "allowed_domains", "follow", "sitemap", "max_depth", "max_pages"}
+_CRAWL_KEYS = {"start_urls", "allowed_domains", "follow", "follow_selectors", "sitemap", "max_depth", "max_pages"}
 
 
 def _strings(entry: dict[str, Any], key: str, where: str) -> list[str]:
@@ -76,6 +78,11 @@ def _crawl_spec(entry: dict[str, Any], where: str) -> CrawlSpec | None:
             re.compile(pattern)
         except re.error as exc:
             raise ConfigError(f"{where}: bad 'follow' pattern {pattern!r}: {exc}") from exc
+    for selector in _strings(entry, "follow_selectors", where):
+        try:
+            lxml.cssselect.CSSSelector(selector)
+        except cssselect.SelectorError as exc:
+            raise ConfigError(f"{where}: bad CSS selector {selector!r}: {exc}") from exc
     limits = {k: entry.get(k, default) for k, default in (("max_depth", 2), ("max_pages", 500))}
     if not all(isinstance(v, int) and v >= 0 for v in limits.values()):
         raise ConfigError(f"{where}: 'max_depth' and 'max_pages' must be whole numbers")
@@ -83,6 +90,7 @@ def _crawl_spec(entry: dict[str, Any], where: str) -> CrawlSpec | None:
         tuple(start_urls),
         tuple(d.lower() for d in _strings(entry, "allowed_domains", where)),
         tuple(_strings(entry, "follow", where)),
+        tuple(_strings(entry, "follow_selectors", where)),
         sitemap,
         limits["max_depth"],
         limits["max_pages"],

@@ -29,11 +29,16 @@ def site() -> Iterator[tuple[Site, str]]:
 
 
 def _crawl(
-    base: str, tmp: Path, max_depth: int, delay: float = 0.0, sitemap: str | None = None
+    base: str,
+    tmp: Path,
+    max_depth: int,
+    delay: float = 0.0,
+    sitemap: str | None = None,
+    selectors: tuple[str, ...] = (),
 ) -> tuple[CrawlResult, HostPolicies]:
     fetcher = Fetcher(FAST)
     policies = HostPolicies(fetcher, Politeness(min_delay=delay, max_concurrency=2))
-    spec = CrawlSpec(start_urls=(base + "/jobs",), max_depth=max_depth, sitemap=sitemap)
+    spec = CrawlSpec(start_urls=(base + "/jobs",), max_depth=max_depth, sitemap=sitemap, follow_selectors=selectors)
     return crawl_source("test", spec, fetcher, policies, RawStore(tmp)), policies
 
 
@@ -205,3 +210,23 @@ def test_url_normalisation() -> None:
     assert normalise_url("HTTP://Example.GOV.uk:80/jobs/1?utm_source=x&id=3#top") == "http://example.gov.uk/jobs/1?id=3"
     assert normalise_url("mailto:jobs@example.gov.uk") is None
     assert normalise_url("../jobs/2", "https://example.gov.uk/a/b") == "https://example.gov.uk/jobs/2"
+
+
+def test_css_selectors_choose_the_vacancy_links(site: tuple[Site, str], tmp_path: Path) -> None:
+    server, base = site
+    server.routes["/jobs"] = lambda h: send(
+        h,
+        200,
+        page(
+            "Jobs",
+            (
+                '<ul class="vacancies"><li><a href="/v/1">Social Worker</a></li></ul>'
+                '<nav><a href="/about">About</a></nav>'
+            ),
+        ),
+    )
+    server.routes["/v/1"] = lambda h: send(h, 200, page("Social Worker", ""))
+    server.routes["/about"] = lambda h: send(h, 200, page("About", ""))
+    result, _ = _crawl(base, tmp_path, max_depth=1, selectors=("ul.vacancies a",))
+    assert sorted(d.url.removeprefix(base) for d in result.documents) == ["/jobs", "/v/1"]
+    assert "/about" not in server.paths()

@@ -30,7 +30,9 @@ class CrawlSpec:
 
     start_urls: tuple[str, ...] = ()
     allowed_domains: tuple[str, ...] = ()
-    follow: tuple[str, ...] = ()  # regexes; a link is followed when its URL matches one (all links when empty)
+    follow: tuple[str, ...] = ()  # regexes; a link is followed when its URL matches one
+    follow_selectors: tuple[str, ...] = ()  # CSS selectors; a link is followed when its <a> matches one
+    # With neither follow rule, every link inside the allowed domains is followed.
     sitemap: str | None = None
     max_depth: int = 2
     max_pages: int = 500
@@ -65,17 +67,19 @@ def in_domains(url: str, domains: Iterable[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def _links(body: bytes, base: str) -> list[str]:
+def _links(body: bytes, base: str, selectors: tuple[str, ...] = ()) -> tuple[list[str], set[str]]:
+    """(every link of the page, the links picked by the CSS selectors), absolute and normalised."""
     try:
         root = lxml.html.fromstring(body)
     except (etree.ParserError, ValueError):
-        return []
-    found = []
-    for href in root.xpath("//a/@href"):
-        url = normalise_url(str(href), base)
-        if url:
-            found.append(url)
-    return found
+        return [], set()
+    found = [u for u in (normalise_url(str(href), base) for href in root.xpath("//a/@href")) if u]
+    picked: set[str] = set()
+    for selector in selectors:
+        for element in root.cssselect(selector):
+            anchors = [element] if element.tag == "a" else list(element.iter("a"))
+            picked.update(u for a in anchors if (u := normalise_url(a.get("href") or "", base)))
+    return found, picked
 
 
 def _sitemap_urls(body: bytes) -> tuple[list[str], list[str]]:
@@ -193,8 +197,16 @@ class Crawler:
                 queue.extend(nested)
         return pages
 
-    def _wanted(self, url: str) -> bool:
-        return in_domains(url, self.domains) and (not self.follow or any(p.search(url) for p in self.follow))
+    def _wanted(self, url: str, picked: set[str]) -> bool:
+        if not in_domains(url, self.domains):
+            return False
+        if not self.follow and not self.spec.follow_selectors:
+            return True
+        return url in picked or any(p.search(url) for p in self.follow)
+
+    def _next_level(self, url: str, body: bytes) -> list[str]:
+        links, picked = _links(body, url, self.spec.follow_selectors)
+        return [link for link in links if self._wanted(link, picked)]
 
     def run(self) -> CrawlResult:
         """Crawl breadth first: start URLs and sitemap pages at depth 0, their links at depth 1, ..."""
@@ -211,8 +223,7 @@ class Crawler:
                     link
                     for url, body in bodies
                     if body is not None and depth < self.spec.max_depth
-                    for link in _links(body, url)
-                    if self._wanted(link)
+                    for link in self._next_level(url, body)
                 ]
                 if not level:
                     break
