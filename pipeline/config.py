@@ -52,7 +52,16 @@ def _source(entry: Any, index: int, base: Path) -> Source:
     return Source(source_id, employer, tuple((base / p) for p in paths), entry.get("description"), crawl)
 
 
-_CRAWL_KEYS = {"start_urls", "allowed_domains", "follow", "follow_selectors", "sitemap", "max_depth", "max_pages"}
+_CRAWL_KEYS = {
+    "start_urls",
+    "allowed_domains",
+    "follow",
+    "follow_selectors",
+    "sitemap",
+    "max_depth",
+    "max_pages",
+    "revisit_days",
+}
 
 
 def _strings(entry: dict[str, Any], key: str, where: str) -> list[str]:
@@ -84,6 +93,9 @@ def _crawl_spec(entry: dict[str, Any], where: str) -> CrawlSpec | None:
         except cssselect.SelectorError as exc:
             raise ConfigError(f"{where}: bad CSS selector {selector!r}: {exc}") from exc
     limits = {k: entry.get(k, default) for k, default in (("max_depth", 2), ("max_pages", 500))}
+    revisit = entry.get("revisit_days", 7)
+    if not isinstance(revisit, int | float) or revisit < 0:
+        raise ConfigError(f"{where}: 'revisit_days' must be a number of days")
     if not all(isinstance(v, int) and v >= 0 for v in limits.values()):
         raise ConfigError(f"{where}: 'max_depth' and 'max_pages' must be whole numbers")
     return CrawlSpec(
@@ -94,6 +106,7 @@ def _crawl_spec(entry: dict[str, Any], where: str) -> CrawlSpec | None:
         sitemap,
         limits["max_depth"],
         limits["max_pages"],
+        float(revisit),
     )
 
 

@@ -230,3 +230,19 @@ def test_css_selectors_choose_the_vacancy_links(site: tuple[Site, str], tmp_path
     result, _ = _crawl(base, tmp_path, max_depth=1, selectors=("ul.vacancies a",))
     assert sorted(d.url.removeprefix(base) for d in result.documents) == ["/jobs", "/v/1"]
     assert "/about" not in server.paths()
+
+
+def test_an_unchanged_listing_means_its_known_pages_are_not_requested(site: tuple[Site, str], tmp_path: Path) -> None:
+    server, base = site
+    server.routes["/jobs"] = lambda h: (
+        send(h, 304, headers={"ETag": '"list"'})
+        if h.headers.get("If-None-Match") == '"list"'
+        else send(h, 200, page("Jobs", '<a href="/jobs/1">Social Worker</a>'), headers={"ETag": '"list"'})
+    )
+    server.routes["/jobs/1"] = lambda h: send(h, 200, page("Social Worker", ""))
+    _crawl(base, tmp_path, max_depth=1)
+    second, _ = _crawl(base, tmp_path, max_depth=1)
+    assert server.hits["/jobs"] == 2 and server.hits["/jobs/1"] == 1, "the detail page was not asked for again"
+    assert sorted(d.url.removeprefix(base) for d in second.unchanged) == ["/jobs", "/jobs/1"]
+    skipped = next(r for r in second.log if r["url"] == base + "/jobs/1")
+    assert skipped["from_cache"] and skipped["attempts"] == 0

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -36,6 +36,9 @@ class CrawlSpec:
     sitemap: str | None = None
     max_depth: int = 2
     max_pages: int = 500
+    # A page seen before is not requested again while its linking page is unchanged (304) and it was
+    # checked within this many days; it is reused as unchanged. Start pages are always requested.
+    revisit_days: float = 7.0
 
 
 @dataclass
@@ -141,22 +144,32 @@ class Crawler:
                 url, previous.etag if previous else None, previous.last_modified if previous else None
             )
 
-    def _visit(self, url: str, result: CrawlResult) -> bytes | None:
-        """Fetch one page and record it; returns its body for link-following."""
+    def _recent(self, previous: RawDocument) -> bool:
+        age = dt.datetime.now(dt.UTC) - previous.fetched_at
+        return age <= dt.timedelta(days=self.spec.revisit_days)
+
+    def _visit(self, url: str, result: CrawlResult, parent_unchanged: bool) -> tuple[bytes | None, bool]:
+        """Fetch one page and record it; returns (its body for link-following, whether it is unchanged)."""
+        previous = self.previous.get(url)
+        if parent_unchanged and previous is not None and self._recent(previous):
+            self._log(result, url, None, None, from_cache=True)  # not requested: nothing points to a change
+            result.unchanged.append(previous)
+            return self.store.read(previous.raw_path), True
         if not self.policies.allowed(url):
             self._log(result, url, None, "disallowed by robots.txt")
             result.rejects.append(Reject(self.source_id, url, "fetch", "disallowed by robots.txt"))
-            return None
+            return None, False
         fetched = self._get(url)
-        previous = self.previous.get(url)
         if fetched.not_modified and previous is not None:
             self._log(result, url, fetched, None, from_cache=True)
-            result.unchanged.append(previous)
-            return self.store.read(previous.raw_path)
+            checked = replace(previous, fetched_at=dt.datetime.now(dt.UTC).replace(microsecond=0))
+            self.store.record(checked)  # validated now: the revisit clock starts again
+            result.unchanged.append(checked)
+            return self.store.read(previous.raw_path), True
         if not fetched.ok:
             self._log(result, url, fetched, fetched.error)
             result.rejects.append(Reject(self.source_id, url, "fetch", fetched.error or f"HTTP {fetched.status}"))
-            return None
+            return None, False
         self._log(result, url, fetched, None)
         sha, relative = self.store.put(fetched.body)
         content_type = "text/plain" if (fetched.content_type or "").startswith("text/plain") else "text/html"
@@ -174,7 +187,7 @@ class Crawler:
         )
         self.store.record(document)
         result.documents.append(document)
-        return fetched.body
+        return fetched.body, False
 
     def _sitemap_pages(self, result: CrawlResult) -> list[str]:
         pages: list[str] = []
@@ -211,23 +224,37 @@ class Crawler:
     def run(self) -> CrawlResult:
         """Crawl breadth first: start URLs and sitemap pages at depth 0, their links at depth 1, ..."""
         result = CrawlResult()
-        level = [u for u in (normalise_url(s) for s in (*self.spec.start_urls, *self._sitemap_pages(result))) if u]
+        starts = [u for u in (normalise_url(s) for s in (*self.spec.start_urls, *self._sitemap_pages(result))) if u]
+        level: list[tuple[str, bool]] = [(u, False) for u in starts]  # (url, its linking page was unchanged)
         seen: set[str] = set()
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             for depth in range(self.spec.max_depth + 1):
-                todo = [u for u in dict.fromkeys(level) if u not in seen and in_domains(u, self.domains)]
+                pending: dict[str, bool] = {}  # url -> every page linking to it was unchanged
+                for url, parent_unchanged in level:
+                    if url not in seen and in_domains(url, self.domains):
+                        pending[url] = pending.get(url, True) and parent_unchanged
+                todo = _interleave_hosts(list(pending.items()))
                 todo = todo[: max(0, self.spec.max_pages - len(seen))]
-                seen.update(todo)
-                bodies = list(pool.map(lambda u: (u, self._visit(u, result)), todo))
+                seen.update(u for u, _ in todo)
+                visited = list(pool.map(lambda item: (item[0], *self._visit(item[0], result, item[1])), todo))
                 level = [
-                    link
-                    for url, body in bodies
+                    (link, unchanged)
+                    for url, body, unchanged in visited
                     if body is not None and depth < self.spec.max_depth
                     for link in self._next_level(url, body)
                 ]
                 if not level:
                     break
         return result
+
+
+def _interleave_hosts(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Round-robin the URLs over their hosts, so the workers spread over hosts instead of queueing on one."""
+    by_host: dict[str, list[tuple[str, bool]]] = {}
+    for item in items:
+        by_host.setdefault(urlsplit(item[0]).netloc, []).append(item)
+    queues = list(by_host.values())
+    return [q[i] for i in range(max((len(q) for q in queues), default=0)) for q in queues if i < len(q)]
 
 
 def crawl_source(
@@ -237,6 +264,7 @@ def crawl_source(
     policies: HostPolicies,
     store: RawStore,
     employer: str | None = None,
+    workers: int = 8,
 ) -> CrawlResult:
-    """Crawl one source and return what it found (see CrawlResult)."""
-    return Crawler(source_id, spec, fetcher, policies, store, employer).run()
+    """Crawl one source and return what it found (see CrawlResult); `workers` threads share its hosts."""
+    return Crawler(source_id, spec, fetcher, policies, store, employer, workers).run()
