@@ -246,3 +246,15 @@ def test_an_unchanged_listing_means_its_known_pages_are_not_requested(site: tupl
     assert sorted(d.url.removeprefix(base) for d in second.unchanged) == ["/jobs", "/jobs/1"]
     skipped = next(r for r in second.log if r["url"] == base + "/jobs/1")
     assert skipped["from_cache"] and skipped["attempts"] == 0
+
+
+def test_user_agent_names_the_project_and_the_operators_contact(
+    site: tuple[Site, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, base = site
+    monkeypatch.setenv("PIPELINE_CRAWLER_CONTACT", "mailto:data-team@example.org")
+    server.routes["/jobs"] = lambda h: send(h, 200, page("Jobs", ""))
+    fetcher = Fetcher(FetchSettings())
+    fetcher.fetch(base + "/jobs")
+    agent = server.log[-1][1]["User-Agent"]
+    assert agent.startswith("childrens-services-recruitment-pipeline/") and "mailto:data-team@example.org" in agent

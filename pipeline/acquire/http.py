@@ -7,6 +7,7 @@ This is the only retry layer for web pages: flows do not retry crawl tasks again
 from __future__ import annotations
 
 import email.utils
+import os
 import random
 import threading
 import time
@@ -14,10 +15,13 @@ from dataclasses import dataclass, field
 
 import requests
 
-USER_AGENT = (
-    "childrens-services-recruitment-pipeline/0.1 "
-    "(+https://github.com/childrens-services-recruitment/pipeline; research crawler)"
-)
+
+def user_agent() -> str:
+    """Our User-Agent: the project, and the operator's contact from PIPELINE_CRAWLER_CONTACT."""
+    contact = os.environ.get("PIPELINE_CRAWLER_CONTACT", "contact not set: PIPELINE_CRAWLER_CONTACT")
+    return f"childrens-services-recruitment-pipeline/0.1 (research crawler; +{contact})"
+
+
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
 
 
@@ -32,7 +36,7 @@ class FetchSettings:
     max_attempts: int = 4
     backoff_base: float = 0.5  # seconds; doubled each attempt, plus jitter
     backoff_cap: float = 30.0
-    user_agent: str = USER_AGENT
+    user_agent: str = field(default_factory=user_agent)
 
 
 @dataclass
