@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from pipeline.acquire.crawl import CrawlSpec, crawl_source
+from pipeline.acquire.crawl import Crawler, CrawlSpec
 from pipeline.acquire.http import Fetcher
 from pipeline.acquire.politeness import HostPolicies, Politeness
 from pipeline.acquire.rawstore import RawStore
@@ -85,7 +85,7 @@ def _ours(starts: list[str], raw: Path, pages: int, hosts: int) -> tuple[float, 
         max_pages=pages + hosts,
     )
     begin = time.perf_counter()
-    result = crawl_source("bench", spec, fetcher, policies, RawStore(raw), workers=hosts * 2)
+    result = Crawler("bench", spec, fetcher, policies, RawStore(raw), workers=hosts * 2).run()
     return time.perf_counter() - begin, len(result.documents), len(result.unchanged)
 
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.acquire.crawl import crawl_source
+from pipeline.acquire.crawl import Crawler
 from pipeline.acquire.local import Reject, acquire_files
 from pipeline.acquire.politeness import for_run
 from pipeline.acquire.rawstore import RawStore
@@ -90,7 +90,7 @@ def acquire_source(source: Source, raw_dir: Path, run_token: str = "default") ->
         acquired.documents, acquired.rejects = acquire_files(list(source.paths), source.id, store, source.employer)
     if source.crawl is not None:
         fetcher, policies = for_run(run_token, source.politeness)
-        crawled = crawl_source(source.id, source.crawl, fetcher, policies, store, source.employer)
+        crawled = Crawler(source.id, source.crawl, fetcher, policies, store, source.employer).run()
         acquired.documents += crawled.documents
         acquired.unchanged += crawled.unchanged
         acquired.rejects += crawled.rejects

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.acquire.crawl import CrawlResult, CrawlSpec, crawl_source, normalise_url
+from pipeline.acquire.crawl import Crawler, CrawlResult, CrawlSpec, normalise_url
 from pipeline.acquire.http import Fetcher, FetchSettings
 from pipeline.acquire.politeness import HostPolicies, Politeness
 from pipeline.acquire.rawstore import RawStore
@@ -39,7 +39,7 @@ def _crawl(
     fetcher = Fetcher(FAST)
     policies = HostPolicies(fetcher, Politeness(min_delay=delay, max_concurrency=2))
     spec = CrawlSpec(start_urls=(base + "/jobs",), max_depth=max_depth, sitemap=sitemap, follow_selectors=selectors)
-    return crawl_source("test", spec, fetcher, policies, RawStore(tmp)), policies
+    return Crawler("test", spec, fetcher, policies, RawStore(tmp)).run(), policies
 
 
 def _council_site(site: Site) -> None:

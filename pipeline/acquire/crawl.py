@@ -255,16 +255,3 @@ def _interleave_hosts(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
         by_host.setdefault(urlsplit(item[0]).netloc, []).append(item)
     queues = list(by_host.values())
     return [q[i] for i in range(max((len(q) for q in queues), default=0)) for q in queues if i < len(q)]
-
-
-def crawl_source(
-    source_id: str,
-    spec: CrawlSpec,
-    fetcher: Fetcher,
-    policies: HostPolicies,
-    store: RawStore,
-    employer: str | None = None,
-    workers: int = 8,
-) -> CrawlResult:
-    """Crawl one source and return what it found (see CrawlResult); `workers` threads share its hosts."""
-    return Crawler(source_id, spec, fetcher, policies, store, employer, workers).run()
