@@ -75,6 +75,8 @@ NOT_SALARIES = [
     ("VONNE advert without figures, annual", "£ Per Annum"),
     ("Teaching Vacancies pay scale only", "Support Staff Pay Scale Band 5 point 7-9"),
     ("Teaching Vacancies scale points only", "Scale 3, Point 4 – 5"),
+    ("Teaching Vacancies pay scale points only", "Birmingham Pay scale Grade 3, points 9 - 22 depending on experience"),
+    ("Teaching Vacancies field without figures", "Actual Annual Salary"),
 ]
 
 
@@ -97,6 +99,7 @@ KNOWN_MISSES = [
     ("figures without a pound sign", "Salary 25,000 - 30,000 per annum", (25000, 30000, "year")),
     ("amount in words", "a salary of twenty-five thousand pounds", (25000, 25000, "year")),
     ("Teaching Vacancies advert without a pound sign", "28,195.00 - 29,852.00", (28195, 29852, "year")),
+    ("VONNE advert, range with its separator lost", "£29,02431,856 Pro Rata", (29024, 31856, "year")),
 ]
 
 
@@ -157,6 +160,7 @@ def test_real_world_salary_strings(source: str, text: str, low: float | None, hi
     assert (salaries[0].min, salaries[0].max, salaries[0].period) == (low, high, period)
 
 
-def test_real_world_salary_strings_are_distinct() -> None:
+def test_real_world_salary_strings_are_distinct_and_at_least_300() -> None:
     texts = [r[1] for r in REAL_STRINGS]
     assert len(texts) == len(set(texts))
+    assert len(texts) >= 300
