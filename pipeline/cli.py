@@ -87,11 +87,11 @@ def _sources(args: argparse.Namespace) -> list[Source]:
     return [Source(args.source_id, args.employer, tuple(args.paths))]
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, sources: list[Source]) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from embedded runs
     from flows.nightly import nightly_flow  # Prefect is imported only for commands that run the flow
 
-    summary = nightly_flow(_sources(args), str(args.raw_dir), str(args.curated_dir), args.as_of)
+    summary = nightly_flow(sources, str(args.raw_dir), str(args.curated_dir), args.as_of)
     print(summary.render())
     missing = [r for r in summary.reject_reasons if ": acquire: " in r]
     if missing:
@@ -134,9 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "eval":
             return _eval(args)
-        if args.command == "ingest":
-            _sources(args)  # fail fast, before Prefect starts, when nothing given exists
-        return _run(args)
+        return _run(args, _sources(args))  # bad input fails fast, before Prefect is imported
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

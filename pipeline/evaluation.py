@@ -24,7 +24,7 @@ import yaml
 
 from pipeline.errors import ConfigError
 from pipeline.extract.roles import title_key
-from pipeline.normalise.rows import resolve_employer
+from pipeline.normalise.rows import canonical_employer
 
 ROLE_FIELDS = ("salary", "closing_date", "hours", "contract")
 CONTACT_KINDS = ("names", "phones", "emails", "postcodes")
@@ -191,18 +191,13 @@ def _score_sets(report: Report, result: PageResult, name: str, expected: set[str
         result.notes.append(f"{name} extra: {extra}")
 
 
-def _canonical(name: str | None) -> str | None:
-    employer = resolve_employer(name)
-    return employer.name if employer else name
-
-
 def score_page(report: Report, label: dict[str, Any], predicted: dict[str, Any]) -> None:
     """Add one page's comparison to the report. `predicted` holds roles, employer, contacts, benefits."""
     result = PageResult(label["page"])
     _score_roles(report, result, label, predicted["roles"])
     if not label.get("roles") and predicted["roles"]:
         report.no_vacancy_false_positives.append(f"{label['page']}: {len(predicted['roles'])} vacancies")
-    want, got = _canonical(label.get("employer")), predicted.get("employer")
+    want, got = canonical_employer(label.get("employer")), predicted.get("employer")
     if not _count(report.scores["employer"], want, got, lambda a, b: a == b):
         result.errors += 1
         result.notes.append(f"employer: expected {want!r}, got {got!r}")

@@ -65,8 +65,8 @@ class _Rules:
     chrome_tags: frozenset[str]
     class_tokens: frozenset[str]
     roles: frozenset[str]
-    block_patterns: tuple[re.Pattern[str], ...]
-    icon_patterns: tuple[re.Pattern[str], ...]
+    block_pattern: re.Pattern[str]  # any drop_block_patterns entry
+    icon_pattern: re.Pattern[str]  # any icon_label_patterns entry
 
 
 @lru_cache(maxsize=1)
@@ -77,20 +77,20 @@ def _rules() -> _Rules:
         frozenset(data["chrome_tags"]),
         frozenset(data["drop_class_tokens"]),
         frozenset(data["drop_roles"]),
-        (re.compile("|".join(f"(?:{p})" for p in data["drop_block_patterns"]), re.IGNORECASE),),
-        (re.compile("|".join(f"(?:{p})" for p in data["icon_label_patterns"]), re.IGNORECASE),),
+        re.compile("|".join(f"(?:{p})" for p in data["drop_block_patterns"]), re.IGNORECASE),
+        re.compile("|".join(f"(?:{p})" for p in data["icon_label_patterns"]), re.IGNORECASE),
     )
 
 
 def is_boilerplate(text: str) -> bool:
     """True for a block that is navigation, cookie text or a run of icon labels."""
     rules = _rules()
-    if rules.block_patterns[0].search(text):
+    if rules.block_pattern.search(text):
         return True
     words = len(text.split())
     if words == 0:
         return True
-    covered = sum(len(m.group(0).split()) for p in rules.icon_patterns for m in p.finditer(text))
+    covered = sum(len(m.group(0).split()) for m in rules.icon_pattern.finditer(text))
     return covered * 2 >= words and covered >= 2
 
 

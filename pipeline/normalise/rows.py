@@ -26,6 +26,12 @@ def resolve_employer(name: str | None) -> Employer | None:
     return gaz.by_name.get(name.replace("’", "'").lower()) or gaz.resolve(name)
 
 
+def canonical_employer(name: str | None) -> str | None:
+    """The reference name of an employer, or the name as given when the reference data does not know it."""
+    employer = resolve_employer(name)
+    return employer.name if employer else name
+
+
 def employer_id(name: str, employer: Employer | None) -> str:
     """GSS code when known, else a slug of the name."""
     if employer and employer.gss_code:
@@ -93,8 +99,7 @@ def page_rows(
 ) -> dict[str, list[Row]]:
     """All table rows of one page (vacancies here are per-page sightings; see dedupe_vacancies)."""
     page_id = short_hash(doc.source_id, doc.url, doc.content_sha256)
-    employer = resolve_employer(extraction.primary_employer)
-    employer_name = employer.name if employer else extraction.primary_employer
+    employer_name = canonical_employer(extraction.primary_employer)
     sightings = [_vacancy_row(doc, page_id, v) for v in extraction.vacancies]
     only_vacancy = sightings[0]["vacancy_id"] if len({s["vacancy_id"] for s in sightings}) == 1 else None
     base = {"page_id": page_id, "source_id": doc.source_id}
@@ -138,7 +143,7 @@ def page_rows(
             {
                 **base,
                 "vacancy_id": only_vacancy,
-                "employer_name": _canonical(b.employer),
+                "employer_name": canonical_employer(b.employer),
                 "category": b.category,
                 "value": b.value,
                 "unit": b.unit,
@@ -149,11 +154,6 @@ def page_rows(
         ],
         "employer_mentions": _mentions(base, extraction, doc.employer),
     }
-
-
-def _canonical(name: str | None) -> str | None:
-    employer = resolve_employer(name)
-    return employer.name if employer else name
 
 
 def _mentions(base: Row, extraction: PageExtraction, configured: str | None) -> list[Row]:
