@@ -7,29 +7,22 @@ costs tens of milliseconds. Only TransientError is retried.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.acquire.local import Reject
-from pipeline.acquire.politeness import end_run
 from pipeline.config import Source
 from pipeline.documents import RawDocument
 from pipeline.errors import TransientError
-from pipeline.runner import (
-    Acquired,
-    RunSummary,
-    acquire_source,
-    extract_documents,
-    make_run_id,
-    publish_run,
-    summarise,
-)
-
-CHUNK_SIZE = 200  # pages per extract task
+from pipeline.load.night import Night, Published
+from pipeline.report import markdown_summary, source_counts
+from pipeline.runner import Acquired, Stages, acquire_source, extract_documents, publish_run, run_night
+from pipeline.summary import RunSummary
 
 
 def retry_transient_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -48,9 +41,10 @@ def retry_transient_only(task: Any, task_run: Any, state: Any) -> bool:
 @task(name="acquire-source", cache_policy=NO_CACHE)
 def acquire_task(source: Source, raw_dir: str, run_token: str) -> Acquired:
     """Snapshot one source's local pages and crawl its web pages into raw/."""
-    acquired = acquire_source(source, Path(raw_dir), run_token)
-    get_run_logger().info(
-        "source %s: %d pages fetched, %d unchanged, %d failed",
+    logger = get_run_logger()
+    acquired = acquire_source(source, Path(raw_dir), run_token, progress=logger.info)
+    logger.info(
+        "source %s acquired: %d pages fetched, %d unchanged (304 or not due), %d failed",
         source.id,
         len(acquired.documents),
         len(acquired.unchanged),
@@ -61,12 +55,13 @@ def acquire_task(source: Source, raw_dir: str, run_token: str) -> Acquired:
 
 @task(name="extract-chunk", cache_policy=NO_CACHE)
 def extract_task(
-    documents: list[RawDocument], raw_dir: str, as_of: dt.date | None, run_id: str
+    documents: list[RawDocument], raw_dir: str, as_of: dt.date | None, run_id: str, night: dt.date, label: str
 ) -> tuple[dict[str, list[dict[str, Any]]], list[Reject]]:
     """Extract and normalise a chunk of pages."""
-    rows, rejects = extract_documents(documents, Path(raw_dir), as_of, run_id)
+    rows, rejects = extract_documents(documents, Path(raw_dir), as_of, run_id, night)
     get_run_logger().info(
-        "extracted %d pages: %d vacancies, %d rejected",
+        "extracted chunk %s: %d pages, %d vacancy sightings, %d rejected",
+        label,
         len(documents),
         len(rows.get("vacancy_sightings", [])),
         len(rejects),
@@ -80,43 +75,62 @@ def publish_task(
     rows: dict[str, list[dict[str, Any]]],
     rejects: list[Reject],
     inputs: set[tuple[str, str]],
-    run_id: str,
-) -> tuple[dict[str, list[dict[str, Any]]], Path]:
-    """Merge and publish the curated tables atomically."""
-    return publish_run(Path(curated_dir), rows, rejects, inputs, run_id)
+    night: Night,
+) -> Published:
+    """Validate, merge, add the night to the history and publish the curated tables atomically."""
+    return publish_run(Path(curated_dir), rows, rejects, inputs, night)
 
 
-def _chunks(documents: list[RawDocument], size: int) -> list[list[RawDocument]]:
-    return [documents[i : i + size] for i in range(0, len(documents), size)]
+def _acquire_with_tasks(sources: Sequence[Source], raw_dir: Path, run_token: str) -> list[Acquired]:
+    """One acquire task per source, run concurrently (politeness is per host, shared by the run)."""
+    futures = [acquire_task.submit(source, str(raw_dir), run_token) for source in sources]
+    return [future.result() for future in futures]
+
+
+def _extract_with_tasks(
+    chunks: list[list[RawDocument]], raw_dir: Path, as_of: dt.date | None, run_id: str, night: dt.date
+) -> list[tuple[dict[str, list[dict[str, Any]]], list[Reject]]]:
+    """One extract task per chunk of pages."""
+    futures = [
+        extract_task.submit(chunk, str(raw_dir), as_of, run_id, night, f"{i + 1}/{len(chunks)}")
+        for i, chunk in enumerate(chunks)
+    ]
+    return [future.result() for future in futures]
+
+
+def _publish_with_task(
+    curated_dir: Path,
+    rows: dict[str, list[dict[str, Any]]],
+    rejects: list[Reject],
+    inputs: set[tuple[str, str]],
+    night: Night,
+) -> Published:
+    return publish_task(str(curated_dir), rows, rejects, inputs, night)
+
+
+def _publish_artifacts(summary: RunSummary) -> None:
+    """The run's Prefect artifacts: counts per source (table) and a markdown summary."""
+    create_table_artifact(
+        key="nightly-source-counts", table=source_counts(summary), description=f"Night {summary.snapshot_date}"
+    )
+    create_markdown_artifact(
+        key="nightly-summary", markdown=markdown_summary(summary), description=f"Night {summary.snapshot_date}"
+    )
 
 
 @flow(name="nightly-recruitment", log_prints=False)
 def nightly_flow(
-    sources: list[Source], raw_dir: str = "raw", curated_dir: str = "curated", as_of: dt.date | None = None
+    sources: list[Source],
+    raw_dir: str = "raw",
+    curated_dir: str = "curated",
+    as_of: dt.date | None = None,
+    reextract: bool = False,
 ) -> RunSummary:
-    """Run every source through acquire -> extract -> publish and return the run summary."""
-    logger = get_run_logger()
-    run_token = uuid.uuid4().hex
-    try:
-        acquired = [future.result() for future in [acquire_task.submit(s, raw_dir, run_token) for s in sources]]
-    finally:
-        end_run(run_token)
-    documents = [d for a in acquired for d in a.documents]
-    unchanged = [d for a in acquired for d in a.unchanged]
-    rejects: list[Reject] = [r for a in acquired for r in a.rejects]
-    run_id = make_run_id([*documents, *unchanged], rejects, as_of)
-    rows: dict[str, list[dict[str, Any]]] = {
-        "fetch_log": [{**row, "run_id": run_id} for a in acquired for row in a.fetch_log]
-    }
-    for future in [extract_task.submit(chunk, raw_dir, as_of, run_id) for chunk in _chunks(documents, CHUNK_SIZE)]:
-        chunk_rows, bad = future.result()
-        for table, table_rows in chunk_rows.items():
-            rows.setdefault(table, []).extend(table_rows)
-        rejects.extend(bad)
-    # Unchanged pages are not inputs: their rows from earlier runs stay as they are.
-    inputs = {(d.source_id, d.url) for d in documents} | {(r.source_id, r.url) for r in rejects}
-    merged, version = publish_task(curated_dir, rows, rejects, inputs, run_id)
-    summary = summarise(run_id, rows, merged, rejects, Path(raw_dir), Path(curated_dir), version, unchanged)
-    for source_id, counts in sorted(summary.per_source.items()):
-        logger.info("source %s: %s", source_id, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    """Run every source through acquire -> extract -> validate -> publish and return the run summary.
+
+    The run is the night `as_of` (default: today, UTC). Pages unchanged since they were last read are not
+    extracted again unless `reextract` is set (after upgrading the pipeline)."""
+    stages = Stages(_acquire_with_tasks, _extract_with_tasks, _publish_with_task, get_run_logger().info)
+    summary = run_night(sources, Path(raw_dir), Path(curated_dir), as_of, reextract, stages)
+    _publish_artifacts(summary)
     return summary

@@ -84,7 +84,7 @@ def _sources(args: argparse.Namespace) -> list[Source]:
         return load_sources(args.sources or BUNDLED_SOURCES)
     if not any(path.exists() for path in args.paths):
         raise PipelineError(f"no such file or directory: {', '.join(str(p) for p in args.paths)}")
-    return [Source(args.source_id, args.employer, tuple(args.paths))]
+    return [Source(args.source_id, args.employer, tuple(args.paths), additive=True)]
 
 
 def _run(args: argparse.Namespace, sources: list[Source]) -> int:

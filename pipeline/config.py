@@ -29,6 +29,7 @@ class Source:
     description: str | None = None
     crawl: CrawlSpec | None = None  # start URLs, sitemap, allowed domains, link patterns, limits
     politeness: Politeness = field(default_factory=Politeness)  # the sources file's `politeness:` settings
+    additive: bool = False  # ingest: pages not given this run are not observed (their vacancies stay open)
 
 
 def _source(entry: Any, index: int, base: Path) -> Source:

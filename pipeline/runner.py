@@ -6,69 +6,28 @@ Flows in flows/ call these and add batching, retries, logging and scheduling.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.acquire.crawl import Crawler
 from pipeline.acquire.local import Reject, acquire_files
-from pipeline.acquire.politeness import for_run
+from pipeline.acquire.politeness import end_run, for_run
 from pipeline.acquire.rawstore import RawStore
 from pipeline.config import Source
 from pipeline.documents import RawDocument, short_hash
 from pipeline.errors import InputError
 from pipeline.extract.decode import decode_bytes
 from pipeline.extract.page import extract_page
-from pipeline.load.merge import merge_rows
+from pipeline.load.history import SourceNight
+from pipeline.load.night import Night, Published, publish_night
 from pipeline.load.publish import CuratedStore
-from pipeline.load.schemas import TABLES
-from pipeline.normalise.rows import page_rows
+from pipeline.normalise.rows import page_id, page_rows
+from pipeline.summary import RunSummary, source_line, summarise
 
 Rows = dict[str, list[dict[str, Any]]]
-
-
-@dataclass
-class RunSummary:
-    """What a run did, for the console and for the flow's return value."""
-
-    run_id: str
-    pages_read: int = 0
-    pages_rejected: int = 0
-    vacancies: int = 0
-    contacts: int = 0
-    benefits: int = 0
-    employers: int = 0
-    raw_dir: str = ""
-    curated_dir: str = ""
-    version: str = ""
-    per_source: dict[str, dict[str, int]] = field(default_factory=dict)
-    curated_totals: dict[str, int] = field(default_factory=dict)  # rows per table after this run
-    reject_reasons: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        """A plain dict (JSON-friendly)."""
-        return asdict(self)
-
-    def render(self) -> str:
-        """A short human summary."""
-        lines = [
-            f"run {self.run_id}: {self.pages_read} pages read, {self.pages_rejected} rejected",
-            f"  vacancies {self.vacancies}, contacts {self.contacts}, benefits {self.benefits}, "
-            f"employers {self.employers}",
-        ]
-        lines += [
-            f"  source {sid}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
-            for sid, counts in sorted(self.per_source.items())
-        ]
-        lines += [f"  rejected: {reason}" for reason in self.reject_reasons]
-        if self.curated_totals:
-            lines.append("  curated totals: " + ", ".join(f"{k} {v}" for k, v in self.curated_totals.items()))
-        lines += [
-            f"  raw snapshots: {self.raw_dir}",
-            f"  curated tables: {self.curated_dir}/<table> ({', '.join(TABLES)})",
-        ]
-        return "\n".join(lines)
 
 
 @dataclass
@@ -82,15 +41,18 @@ class Acquired:
     fetch_log: list[dict[str, Any]] = field(default_factory=list)
 
 
-def acquire_source(source: Source, raw_dir: Path, run_token: str = "default") -> Acquired:
-    """Snapshot a source's local pages and crawl its web pages into raw/."""
+def acquire_source(
+    source: Source, raw_dir: Path, run_token: str = "default", progress: Callable[[str], None] | None = None
+) -> Acquired:
+    """Snapshot a source's local pages and crawl its web pages into raw/ (progress: told how a crawl goes)."""
     store = RawStore(raw_dir)
     acquired = Acquired()
     if source.paths:
         acquired.documents, acquired.rejects = acquire_files(list(source.paths), source.id, store, source.employer)
     if source.crawl is not None:
         fetcher, policies = for_run(run_token, source.politeness)
-        crawled = Crawler(source.id, source.crawl, fetcher, policies, store, source.employer).run()
+        crawler = Crawler(source.id, source.crawl, fetcher, policies, store, source.employer, progress=progress)
+        crawled = crawler.run()
         acquired.documents += crawled.documents
         acquired.unchanged += crawled.unchanged
         acquired.rejects += crawled.rejects
@@ -105,7 +67,7 @@ def make_run_id(documents: Sequence[RawDocument], rejects: Sequence[Reject], as_
     return "run-" + short_hash(as_of, *parts)
 
 
-def reject_row(reject: Reject, run_id: str) -> dict[str, Any]:
+def reject_row(reject: Reject, run_id: str, night: dt.date) -> dict[str, Any]:
     """A rejects-table row."""
     return {
         "source_id": reject.source_id,
@@ -114,11 +76,53 @@ def reject_row(reject: Reject, run_id: str) -> dict[str, Any]:
         "reason": reject.reason,
         "content_sha256": reject.content_sha256,
         "run_id": run_id,
+        "snapshot_date": night,
+        "table_name": None,
+        "row_id": None,
+        "record": None,
     }
 
 
+def split_unchanged(acquired: Acquired, curated_dir: Path) -> None:
+    """Move documents whose content is the same as the live page's (same source, URL and content hash)
+    to `unchanged`: they are not extracted again."""
+    known = {
+        (r["source_id"], r["url"], r["content_sha256"])
+        for r in CuratedStore(curated_dir).read_rows("pages", columns=["source_id", "url", "content_sha256"])
+    }
+    changed: list[RawDocument] = []
+    for document in acquired.documents:
+        key = (document.source_id, document.url, document.content_sha256)
+        (acquired.unchanged if key in known else changed).append(document)
+    acquired.documents = changed
+
+
+def build_night(
+    snapshot_date: dt.date,
+    run_id: str,
+    sources: Sequence[Source],
+    acquired: Sequence[Acquired],
+    rejects: Sequence[Reject],
+) -> Night:
+    """The night a run stands for: what it read and could not read of each source."""
+    observed: dict[str, SourceNight] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for source, got in zip(sources, acquired, strict=True):
+        read = {d.url for d in [*got.documents, *got.unchanged]}
+        failed = [r for r in rejects if r.source_id == source.id]
+        unreadable = frozenset(r.url for r in failed if not r.gone)
+        observed[source.id] = SourceNight(source.id, frozenset(read), unreadable, source.additive)
+        counts[source.id] = {
+            "pages_changed": len(got.documents),
+            "pages_unchanged": len(got.unchanged),
+            "pages_failed": len({r.url for r in failed}),
+        }
+    unchanged = frozenset(page_id(d) for got in acquired for d in got.unchanged)
+    return Night(snapshot_date, run_id, observed, unchanged, counts)
+
+
 def extract_documents(
-    documents: Sequence[RawDocument], raw_dir: Path, as_of: dt.date | None, run_id: str
+    documents: Sequence[RawDocument], raw_dir: Path, as_of: dt.date | None, run_id: str, snapshot_date: dt.date
 ) -> tuple[Rows, list[Reject]]:
     """Decode, extract and normalise a batch of documents; a bad document becomes a reject."""
     store = RawStore(raw_dir)
@@ -138,56 +142,91 @@ def extract_documents(
             rejects.append(Reject(doc.source_id, doc.url, "extract", reason.splitlines()[0], doc.content_sha256))
             continue
         for table, table_rows in page_rows(
-            doc, extraction, encoding=decoded.encoding, run_id=run_id, reference_date=reference
+            doc,
+            extraction,
+            encoding=decoded.encoding,
+            run_id=run_id,
+            reference_date=reference,
+            snapshot_date=snapshot_date,
         ).items():
             rows.setdefault(table, []).extend(table_rows)
     return rows, rejects
 
 
 def publish_run(
-    curated_dir: Path, rows: Rows, rejects: Sequence[Reject], inputs: set[tuple[str, str]], run_id: str
-) -> tuple[Rows, Path]:
-    """Merge this run into the live curated tables and publish atomically; returns the merged rows."""
-    store = CuratedStore(curated_dir)
-    with store.lock():
-        live = {table: store.read_rows(table) for table in TABLES}
-        run_rows = dict(rows)
-        run_rows["rejects"] = [reject_row(r, run_id) for r in rejects]
-        merged = merge_rows(live, run_rows, inputs)
-        version = store.publish(merged)
-    return merged, version
+    curated_dir: Path, rows: Rows, rejects: Sequence[Reject], inputs: set[tuple[str, str]], night: Night
+) -> Published:
+    """Validate this run's rows, merge them into the live curated tables, add the night to the history and
+    publish atomically."""
+    reject_rows = [reject_row(r, night.run_id, night.snapshot_date) for r in rejects]
+    return publish_night(curated_dir, rows, reject_rows, inputs, night)
 
 
-def summarise(
-    run_id: str,
-    rows: Rows,
-    merged: Rows,
-    rejects: Sequence[Reject],
+AcquireAll = Callable[[Sequence[Source], Path, str], list[Acquired]]
+ExtractAll = Callable[[list[list[RawDocument]], Path, dt.date | None, str, dt.date], list[tuple[Rows, list[Reject]]]]
+PublishNight = Callable[[Path, Rows, list[Reject], set[tuple[str, str]], Night], Published]
+
+
+def _acquire_all(sources: Sequence[Source], raw_dir: Path, run_token: str) -> list[Acquired]:
+    return [acquire_source(source, raw_dir, run_token) for source in sources]
+
+
+def _extract_all(
+    chunks: list[list[RawDocument]], raw_dir: Path, as_of: dt.date | None, run_id: str, night: dt.date
+) -> list[tuple[Rows, list[Reject]]]:
+    return [extract_documents(chunk, raw_dir, as_of, run_id, night) for chunk in chunks]
+
+
+@dataclass
+class Stages:
+    """How run_night carries out its stages: plain calls by default; the Prefect flow submits tasks."""
+
+    acquire: AcquireAll = _acquire_all
+    extract: ExtractAll = _extract_all
+    publish: PublishNight = publish_run
+    log: Callable[[str], None] = lambda message: None
+
+
+CHUNK_SIZE = 200  # pages per extract batch (one Prefect task each in the flow)
+
+
+def run_night(
+    sources: Sequence[Source],
     raw_dir: Path,
     curated_dir: Path,
-    version: Path,
-    unchanged: Sequence[RawDocument] = (),
+    as_of: dt.date | None = None,
+    reextract: bool = False,
+    stages: Stages | None = None,
 ) -> RunSummary:
-    """The run's summary: this run's counts per source and the curated totals."""
-    summary = RunSummary(run_id, raw_dir=str(raw_dir), curated_dir=str(curated_dir), version=version.name)
-    summary.curated_totals = {
-        t: len(merged.get(t, [])) for t in ("pages", "vacancies", "contacts", "benefits", "employers", "rejects")
-    }
-    summary.pages_read = len(rows.get("pages", []))
-    summary.pages_rejected = len(rejects)
-    summary.vacancies = len({r["vacancy_id"] for r in rows.get("vacancy_sightings", [])})
-    summary.contacts = len(rows.get("contacts", []))
-    summary.benefits = len(rows.get("benefits", []))
-    summary.employers = len({r["employer_id"] for r in rows.get("employer_mentions", [])})
-    for page in rows.get("pages", []):
-        counts = summary.per_source.setdefault(page["source_id"], {"pages": 0, "vacancies": 0, "rejected": 0})
-        counts["pages"] += 1
-        counts["vacancies"] += page["vacancy_count"]
-    for document in unchanged:
-        counts = summary.per_source.setdefault(document.source_id, {"pages": 0, "vacancies": 0, "rejected": 0})
-        counts["unchanged"] = counts.get("unchanged", 0) + 1
-    for reject in rejects:
-        counts = summary.per_source.setdefault(reject.source_id, {"pages": 0, "vacancies": 0, "rejected": 0})
-        counts["rejected"] += 1
-        summary.reject_reasons.append(f"{reject.url}: {reject.stage}: {reject.reason}")
+    """One night: acquire every source, extract the changed pages, validate, merge, add the night to the
+    history and publish. The night is `as_of` (default: today, UTC)."""
+    stages = stages or Stages()
+    night_date = as_of or dt.datetime.now(dt.UTC).date()
+    run_token = uuid.uuid4().hex
+    try:
+        acquired = stages.acquire(sources, raw_dir, run_token)
+    finally:
+        end_run(run_token)
+    for got in acquired:
+        if reextract:
+            got.documents, got.unchanged = got.documents + got.unchanged, []
+        else:
+            split_unchanged(got, curated_dir)
+    documents = [d for a in acquired for d in a.documents]
+    rejects: list[Reject] = [r for a in acquired for r in a.rejects]
+    run_id = make_run_id([*documents, *(d for a in acquired for d in a.unchanged)], rejects, as_of)
+    rows: Rows = {"fetch_log": [{**row, "run_id": run_id} for a in acquired for row in a.fetch_log]}
+    chunks = [documents[i : i + CHUNK_SIZE] for i in range(0, len(documents), CHUNK_SIZE)]
+    stages.log(f"night {night_date}: extracting {len(documents)} changed pages in {len(chunks)} chunks")
+    for chunk_rows, bad in stages.extract(chunks, raw_dir, as_of, run_id, night_date):
+        for table, table_rows in chunk_rows.items():
+            rows.setdefault(table, []).extend(table_rows)
+        rejects.extend(bad)
+    night = build_night(night_date, run_id, sources, acquired, rejects)
+    # Unchanged pages are not inputs: their rows from earlier runs stay as they are.
+    inputs = {(d.source_id, d.url) for d in documents} | {(r.source_id, r.url) for r in rejects}
+    published = stages.publish(curated_dir, rows, rejects, inputs, night)
+    summary = summarise(night, rows, published, rejects, raw_dir, curated_dir)
+    for source_id, counts in sorted(summary.per_source.items()):
+        stages.log(source_line(source_id, counts))
     return summary

@@ -88,7 +88,7 @@ def test_crawled_source_end_to_end(
 
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "unchanged 1" in out
+    assert "0 pages read, 2 unchanged" in out, "the listing has the same hash; the advert answered 304"
     log = pd.read_parquet(curated / "fetch_log")
     second = log[log.run_id != log.run_id.iloc[0]] if log.run_id.nunique() > 1 else log
     assert second.loc[second.url == base + "/careers/rsw", "from_cache"].tolist() == [True]

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from pipeline.acquire.local import acquire_files
 from pipeline.acquire.rawstore import RawStore
+from pipeline.config import Source
 from pipeline.load.publish import CuratedStore
 from pipeline.load.schemas import TABLES
-from pipeline.runner import extract_documents, make_run_id, publish_run
+from pipeline.runner import run_night
 from tests.conftest import ROOT, seed
 
 
 def _ingest(paths: list[Path], raw: Path, curated: Path, source_id: str = "local") -> None:
-    documents, rejects = acquire_files(paths, source_id, RawStore(raw))
-    run_id = make_run_id(documents, rejects, None)
-    rows, bad = extract_documents(documents, raw, None, run_id)
-    inputs = {(d.source_id, d.url) for d in documents} | {(r.source_id, r.url) for r in rejects}
-    publish_run(curated, rows, [*rejects, *bad], inputs, run_id)
+    run_night([Source(source_id, None, tuple(paths), additive=True)], raw, curated, dt.date(2025, 11, 20))
 
 
 def _snapshot(curated: Path) -> dict[str, pd.DataFrame]:
@@ -88,37 +80,6 @@ def test_a_failed_publish_leaves_the_previous_version(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(before[table], after[table], obj=table)
     _ingest([seed("004")], tmp_path / "raw", tmp_path / "curated")
     assert not list((tmp_path / "curated" / ".versions").glob(".tmp-*")), "partial versions are cleaned up"
-
-
-_KILL_LOOP = """
-import sys
-from pathlib import Path
-from pipeline.load.publish import CuratedStore
-from pipeline.load.schemas import TABLES
-store = CuratedStore(Path(sys.argv[1]))
-rows = {t: store.read_rows(t) for t in TABLES}
-rows["pages"] = rows["pages"] * 2000
-print("ready", flush=True)
-while True:
-    store.publish(rows)
-"""
-
-
-def test_a_publish_killed_with_sigkill_leaves_readable_data(tmp_path: Path) -> None:
-    curated = tmp_path / "curated"
-    _ingest([seed("001")], tmp_path / "raw", curated)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", _KILL_LOOP, str(curated)], stdout=subprocess.PIPE, env=env)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-    time.sleep(1.5)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    for table in TABLES:
-        pq.read_table(curated / table / "part-0.parquet")  # every live table is complete and readable
-    pages = pd.read_parquet(curated / "pages")
-    assert len(pages) in (1, 2000), "readers see one complete version, never a mixture"
-    _ingest([seed("004")], tmp_path / "raw", curated)  # the next run completes normally
-    assert pd.read_parquet(curated / "pages").url.str.contains("004_").any()
 
 
 def test_every_column_is_described_and_the_dictionary_is_current() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -108,8 +108,10 @@ class Crawler:
         store: RawStore,
         employer: str | None = None,
         workers: int = 8,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         self.source_id = source_id
+        self.progress = progress  # told how the crawl is going every PROGRESS_EVERY pages and at each depth
         self.spec = spec
         self.fetcher = fetcher
         self.policies = policies
@@ -136,6 +138,13 @@ class Crawler:
                 "fetched_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
             }
         )
+
+    def _report(self, result: CrawlResult, depth: int, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(
+                f"{self.source_id}: depth {depth}, {done}/{total} pages of this depth; so far "
+                f"{len(result.documents)} changed, {len(result.unchanged)} unchanged, {len(result.rejects)} failed"
+            )
 
     def _get(self, url: str) -> FetchResult:
         previous = self.previous.get(url)
@@ -168,7 +177,9 @@ class Crawler:
             return self.store.read(previous.raw_path), True
         if not fetched.ok:
             self._log(result, url, fetched, fetched.error)
-            result.rejects.append(Reject(self.source_id, url, "fetch", fetched.error or f"HTTP {fetched.status}"))
+            reason = fetched.error or f"HTTP {fetched.status}"
+            gone = fetched.status in (404, 410)
+            result.rejects.append(Reject(self.source_id, url, "fetch", reason, gone=gone))
             return None, False
         self._log(result, url, fetched, None)
         sha, relative = self.store.put(fetched.body)
@@ -236,7 +247,11 @@ class Crawler:
                 todo = _interleave_hosts(list(pending.items()))
                 todo = todo[: max(0, self.spec.max_pages - len(seen))]
                 seen.update(u for u, _ in todo)
-                visited = list(pool.map(lambda item: (item[0], *self._visit(item[0], result, item[1])), todo))
+                visited = []
+                for item in pool.map(lambda item: (item[0], *self._visit(item[0], result, item[1])), todo):
+                    visited.append(item)
+                    if len(visited) % PROGRESS_EVERY == 0 or len(visited) == len(todo):
+                        self._report(result, depth, len(visited), len(todo))
                 level = [
                     (link, unchanged)
                     for url, body, unchanged in visited
@@ -246,6 +261,9 @@ class Crawler:
                 if not level:
                     break
         return result
+
+
+PROGRESS_EVERY = 100
 
 
 def _interleave_hosts(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:

@@ -21,6 +21,7 @@ class Reject:
     stage: str
     reason: str
     content_sha256: str | None = None
+    gone: bool = False  # the server said the page no longer exists (HTTP 404 or 410)
 
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:

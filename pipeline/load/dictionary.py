@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.load.schemas import TABLE_DESCRIPTIONS, TABLES
+from pipeline.load.schemas import PARTITIONED, TABLE_DESCRIPTIONS, TABLES
 from pipeline.normalise.roles import family_ids
 
 
@@ -29,6 +29,12 @@ def render_dictionary() -> str:
         for field in schema:
             description = (field.metadata or {}).get(b"description", b"").decode("utf-8")
             lines.append(f"| `{field.name}` | {field.type} | {'yes' if field.nullable else 'no'} | {description} |")
+        if name in PARTITIONED:
+            lines.append(
+                f"| `{PARTITIONED[name]}` | date (hive partition, in the path only) | no | The night. DuckDB "
+                "(hive_partitioning) reads it as DATE; pyarrow as date32 with an explicit partitioning schema; "
+                "pandas.read_parquet as a category of ISO dates. |"
+            )
         lines.append("")
     lines += [
         "## Vocabularies",

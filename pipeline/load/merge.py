@@ -1,11 +1,13 @@
-"""Merge a run's rows into the live curated rows: pages read again replace their earlier rows."""
+"""Merge a run's rows into the live curated rows: pages read again replace their earlier rows, unless
+the live rows were read on a later night (a re-run of an old night never overwrites newer reads)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.normalise.rows import dedupe_vacancies, employer_rows
+from pipeline.normalise.rows import employer_rows
 
 Row = dict[str, Any]
 PAGE_TABLES = ("pages", "vacancy_sightings", "contacts", "benefits", "employer_mentions")
@@ -15,28 +17,42 @@ _ORDER: dict[str, Callable[[Row], tuple[Any, ...]]] = {
     "contacts": lambda r: (r["source_id"], r["page_id"], r["contact_id"]),
     "benefits": lambda r: (r["source_id"], r["page_id"], r["category"], r["benefit_text"]),
     "employer_mentions": lambda r: (r["page_id"], r["employer_id"]),
-    "rejects": lambda r: (r["source_id"], r["url"]),
+    "rejects": lambda r: (r["source_id"], r["url"], r["stage"], r.get("table_name") or "", r.get("row_id") or ""),
 }
 
 
+def _newer(live: dict[str, list[Row]], inputs: set[tuple[str, str]], night: dt.date) -> set[tuple[str, str]]:
+    """Inputs whose live page or reject was recorded on a later night than this one."""
+    return {
+        (r["source_id"], r["url"])
+        for table in ("pages", "rejects")
+        for r in live.get(table, [])
+        if (r["source_id"], r["url"]) in inputs and r["snapshot_date"] > night
+    }
+
+
 def merge_rows(
-    live: dict[str, list[Row]], run: dict[str, list[Row]], inputs: set[tuple[str, str]]
+    live: dict[str, list[Row]], run: dict[str, list[Row]], inputs: set[tuple[str, str]], night: dt.date
 ) -> dict[str, list[Row]]:
-    """Live rows minus those of the (source, url) inputs of this run, plus this run's rows; derived tables
-    (vacancies, employers) rebuilt. The same run twice gives the same rows."""
+    """Live rows minus those of the (source, url) inputs of this run, plus this run's rows; employers
+    rebuilt. Inputs already read on a later night keep their live rows. The same run twice gives the same
+    rows."""
+    newer = _newer(live, inputs, night)
+    inputs = inputs - newer
     replaced = {r["page_id"] for r in live.get("pages", []) if (r["source_id"], r["url"]) in inputs}
+    stale = {r["page_id"] for r in run.get("pages", []) if (r["source_id"], r["url"]) in newer}
     merged: dict[str, list[Row]] = {}
     for table in PAGE_TABLES:
         kept = [r for r in live.get(table, []) if r["page_id"] not in replaced]
-        merged[table] = _unique(kept + run.get(table, []), table)
+        merged[table] = _unique(kept + [r for r in run.get(table, []) if r["page_id"] not in stale], table)
     rejects = [r for r in live.get("rejects", []) if (r["source_id"], r["url"]) not in inputs]
-    merged["rejects"] = sorted(rejects + run.get("rejects", []), key=_ORDER["rejects"])
+    rejects += [r for r in run.get("rejects", []) if (r["source_id"], r["url"]) not in newer]
+    merged["rejects"] = sorted(rejects, key=_ORDER["rejects"])
     this_run = {r["run_id"] for r in run.get("fetch_log", [])}
     merged["fetch_log"] = sorted(
         [r for r in live.get("fetch_log", []) if r["run_id"] not in this_run] + run.get("fetch_log", []),
         key=lambda r: (r["run_id"], r["source_id"], r["url"]),
     )
-    merged["vacancies"] = dedupe_vacancies(merged["vacancy_sightings"])
     merged["employers"] = employer_rows(merged["employer_mentions"])
     return merged
 

@@ -4,6 +4,10 @@ Layout: `<curated>/.versions/<version>/<table>/part-0.parquet`, `<curated>/curre
 version, and `<curated>/<table>` a symlink to `current/<table>`. A publish writes a complete new version
 beside the live one and swaps `current` with one rename, so readers see the old complete version or the
 new complete version; a run that dies before the swap leaves the live version untouched.
+
+Partitioned tables (vacancy_snapshots) live at `<table>/<column>=<value>/part-0.parquet`. A publish writes
+only the partitions it changes; the others are hard links to the live version's files (no copy, and the
+old version stays intact).
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline.errors import TransientError
-from pipeline.load.schemas import TABLES
+from pipeline.load.schemas import PARTITIONED, TABLES
 
 KEEP_VERSIONS = 3
 PART = "part-0.parquet"
@@ -49,21 +54,55 @@ class CuratedStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def read_rows(self, table: str) -> list[dict[str, Any]]:
+    def read_rows(self, table: str, columns: list[str] | None = None) -> list[dict[str, Any]]:
         """Rows of a live table (empty when there is none yet)."""
         path = self.root / "current" / table / PART
         if not path.exists():
             return []
-        return pq.read_table(path, schema=TABLES[table]).to_pylist()
+        return pq.read_table(path, schema=TABLES[table], columns=columns).to_pylist()
 
-    def publish(self, rows: dict[str, list[dict[str, Any]]]) -> Path:
-        """Write every table as a new version and make it live in one atomic step."""
+    def partition_dates(self, table: str) -> list[dt.date]:
+        """The partition values (dates) of a live partitioned table, oldest first."""
+        folder = self.root / "current" / table
+        if not folder.is_dir():
+            return []
+        column = PARTITIONED[table]
+        return sorted(dt.date.fromisoformat(p.name.split("=", 1)[1]) for p in folder.glob(f"{column}=*"))
+
+    def read_partition(self, table: str, value: dt.date, columns: list[str] | None = None) -> list[dict[str, Any]]:
+        """Rows of one partition of a live partitioned table (empty when it does not exist)."""
+        path = self.root / "current" / table / f"{PARTITIONED[table]}={value.isoformat()}" / PART
+        if not path.exists():
+            return []
+        return pq.read_table(path, schema=TABLES[table], columns=columns).to_pylist()
+
+    def read_partitioned(self, table: str, columns: list[str]) -> pa.Table:
+        """Some columns of every partition of a live partitioned table, the partition column typed as a date."""
+        column = PARTITIONED[table]
+        folder = self.root / "current" / table
+        schema = pa.schema([TABLES[table].field(c) for c in columns if c != column])
+        if not any(folder.glob(f"{column}=*/{PART}")):
+            return pa.Table.from_pylist([], schema=schema.append(pa.field(column, pa.date32())))
+        partitioning = ds.partitioning(pa.schema([(column, pa.date32())]), flavor="hive")
+        dataset = ds.dataset(str(folder.resolve()), format="parquet", partitioning=partitioning)
+        return dataset.to_table(columns=[*schema.names, column])
+
+    def publish(
+        self,
+        rows: dict[str, list[dict[str, Any]]],
+        partitions: dict[str, dict[dt.date, list[dict[str, Any]]]] | None = None,
+    ) -> Path:
+        """Write every table as a new version and make it live in one atomic step. `partitions` gives the
+        partitions of partitioned tables that change (each replaced whole); the others are kept."""
         self.versions.mkdir(parents=True, exist_ok=True)
         self._remove_partial_versions()
         version = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
         staging = self.versions / f".tmp-{version}"
         for table, schema in TABLES.items():
-            _write_table(staging / table / PART, pa.Table.from_pylist(rows.get(table, []), schema=schema))
+            if table in PARTITIONED:
+                self._stage_partitions(staging / table, table, (partitions or {}).get(table, {}))
+            else:
+                _write_table(staging / table / PART, pa.Table.from_pylist(rows.get(table, []), schema=schema))
         _fsync_dir(staging)
         final = self.versions / version
         os.rename(staging, final)
@@ -71,6 +110,20 @@ class CuratedStore:
         self._ensure_table_links()
         self._prune()
         return final
+
+    def _stage_partitions(self, folder: Path, table: str, changed: dict[dt.date, list[dict[str, Any]]]) -> None:
+        column = PARTITIONED[table]
+        folder.mkdir(parents=True, exist_ok=True)
+        live = self.root / "current" / table
+        for value in self.partition_dates(table):
+            if value not in changed:
+                name = f"{column}={value.isoformat()}"
+                (folder / name).mkdir()
+                os.link(live / name / PART, folder / name / PART)
+        for value, value_rows in changed.items():
+            if value_rows:
+                table_rows = pa.Table.from_pylist(value_rows, schema=TABLES[table])
+                _write_table(folder / f"{column}={value.isoformat()}" / PART, table_rows)
 
     def _swap_current(self, target: Path) -> None:
         link = self.root / ".current.tmp"

@@ -59,6 +59,13 @@ PAGES = pa.schema(
             "employer_name", _S, "The page's employer (source setting, or the employer the page names most), canonical."
         ),
         _f("vacancy_count", _I, "Vacancies read from this page (before de-duplication across pages)."),
+        _f(
+            "snapshot_date",
+            _D,
+            "Night of the run that read the page (--as-of, else the run's UTC date); a re-run of an older "
+            "night never replaces a page read on a later night.",
+            False,
+        ),
     ]
 )
 
@@ -66,8 +73,10 @@ _VACANCY_COLUMNS = [
     _f(
         "vacancy_id",
         _S,
-        "Stable id of the vacancy: hash of source, employer, normalised title and closing date "
-        "(a role advertised on several pages of a source counts once).",
+        "Stable id of the vacancy: hash of source, employer, normalised title and closing date; a "
+        "sighting without a closing date takes the id of the one dated vacancy of the same source, employer "
+        "and title seen that night (a listing entry and its detail page). The same advert keeps its id on "
+        "every night it is seen.",
         False,
     ),
     *_PROVENANCE,
@@ -125,10 +134,82 @@ _VACANCY_COLUMNS = [
         False,
     ),
 ]
+_PAGES_SEEN = _f("pages_seen", _I, "Number of pages of the source the vacancy was read from.", False)
 VACANCIES = pa.schema(
-    [*_VACANCY_COLUMNS, _f("pages_seen", _I, "Number of pages of the source the vacancy was read from.", False)]
+    [
+        *_VACANCY_COLUMNS,
+        _PAGES_SEEN,
+        _f("first_seen", _D, "First night (snapshot_date) the vacancy was seen.", False),
+        _f("last_seen", _D, "Last night the vacancy was seen (carried-forward nights do not count).", False),
+        _f(
+            "status",
+            _S,
+            "open; closed (its closing date is before the latest night in the data, or it disappeared on or after "
+            "its closing date, or it disappeared and had no closing date); withdrawn (it disappeared from its "
+            "source before its closing date).",
+            False,
+        ),
+        _f(
+            "status_date",
+            _D,
+            "Night the vacancy was first found missing from its source (closed or withdrawn by disappearing); "
+            "null while it is listed.",
+        ),
+        _f("nights_seen", _I, "Number of nights the vacancy was seen.", False),
+    ]
 )
 VACANCY_SIGHTINGS = pa.schema(_VACANCY_COLUMNS)
+VACANCY_SNAPSHOTS = pa.schema(
+    [
+        *_VACANCY_COLUMNS,
+        _PAGES_SEEN,
+        _f("page_urls", pa.list_(_S), "URLs of the pages the vacancy was read from that night.", False),
+        _f(
+            "carried_forward",
+            _B,
+            "True when the vacancy's pages could not be read that night (transient failure, or an additive "
+            "ingest) and the row repeats the night before; it keeps the vacancy open without counting as seen.",
+            False,
+        ),
+        _f(
+            "content_hash",
+            _S,
+            "Hash of the advertised fields (employer, title, salary, closing date, hours, contract, location); "
+            "a change between nights counts the vacancy as updated.",
+            False,
+        ),
+        _f("run_id", _S, "Run that wrote the night's snapshot.", False),
+    ]
+)
+SOURCE_NIGHTS = pa.schema(
+    [
+        _f("snapshot_date", _D, "The night.", False),
+        _f("source_id", _S, "The source.", False),
+        _f("run_id", _S, "Run that observed the source that night (the latest run of that night).", False),
+        _f("pages_changed", _I, "Pages read and extracted: new, or their content changed.", False),
+        _f("pages_unchanged", _I, "Pages unchanged since they were last read (same content hash, or HTTP 304).", False),
+        _f("pages_failed", _I, "Pages that could not be fetched or read.", False),
+        _f("rejects", _I, "Rejects recorded for the source that night (fetch, decode, extract, validate).", False),
+        _f("vacancies_seen", _I, "Vacancies seen that night.", False),
+        _f("vacancies_carried", _I, "Vacancies carried forward because their pages could not be read.", False),
+        _f("vacancies_open", _I, "Vacancies listed that night whose closing date had not passed.", False),
+        _f("vacancies_new", _I, "Vacancies seen for the first time that night.", False),
+        _f(
+            "vacancies_updated",
+            _I,
+            "Vacancies also listed on the source's previous night whose advertised fields changed.",
+            False,
+        ),
+        _f(
+            "vacancies_closed",
+            _I,
+            "Vacancies of the previous night that closed since: their closing date passed, or they disappeared "
+            "on or after it.",
+            False,
+        ),
+        _f("vacancies_withdrawn", _I, "Vacancies of the previous night that disappeared before closing.", False),
+    ]
+)
 
 CONTACTS = pa.schema(
     [
@@ -218,10 +299,20 @@ REJECTS = pa.schema(
     [
         _f("source_id", _S, "Source of the document.", False),
         _f("url", _S, "The document (URL, file:// URI or path as given).", False),
-        _f("stage", _S, "acquire (could not be read), decode (empty, binary, unknown encoding) or extract.", False),
+        _f(
+            "stage",
+            _S,
+            "acquire (could not be read), fetch (HTTP failure), decode (empty, binary, unknown encoding), "
+            "extract, or validate (a row failed the checks before publish).",
+            False,
+        ),
         _f("reason", _S, "One-line reason.", False),
         _f("content_sha256", _S, "SHA-256 of the bytes, when they could be read."),
         _f("run_id", _S, "Run that recorded the reject.", False),
+        _f("snapshot_date", _D, "Night of the run that recorded the reject.", False),
+        _f("table_name", _S, "For a validate reject: the table the row was meant for."),
+        _f("row_id", _S, "For a validate reject: the row's id (vacancy_id, contact_id, page_id)."),
+        _f("record", _S, "For a validate reject: the whole row as JSON, so nothing is lost."),
     ]
 )
 
@@ -252,10 +343,15 @@ TABLES: dict[str, pa.Schema] = {
     "employer_mentions": EMPLOYER_MENTIONS,
     "rejects": REJECTS,
     "fetch_log": FETCH_LOG,
+    "vacancy_snapshots": VACANCY_SNAPSHOTS,
+    "source_nights": SOURCE_NIGHTS,
 }
+# Tables stored as hive partitions: <table>/<column>=<value>/part-0.parquet (the column is in the path only).
+PARTITIONED = {"vacancy_snapshots": "snapshot_date"}
 TABLE_DESCRIPTIONS = {
     "pages": "One row per document per run: where it came from, its snapshot, its kind.",
-    "vacancies": "One row per role advertised; a role advertised on several pages of a source counts once.",
+    "vacancies": "One row per role ever advertised (a role advertised on several pages of a source counts once), "
+    "with first_seen, last_seen and status derived from vacancy_snapshots.",
     "vacancy_sightings": "One row per role per page it was read from (before de-duplication).",
     "contacts": "One row per contact point (a person, phone, email or office).",
     "benefits": "One row per benefit category mentioned per passage.",
@@ -263,4 +359,8 @@ TABLE_DESCRIPTIONS = {
     "employer_mentions": "One row per employer named on a page.",
     "rejects": "Documents that could not be read or extracted, with the reason; nothing is lost silently.",
     "fetch_log": "One row per URL attempted per run (crawled sources): status, size, time, attempts, cache, error.",
+    "vacancy_snapshots": "What each night saw: one row per vacancy per night, hive-partitioned by snapshot_date "
+    "(vacancy_snapshots/snapshot_date=YYYY-MM-DD/part-0.parquet).",
+    "source_nights": "One row per source per night: pages changed, unchanged and failed; vacancies seen, new, "
+    "updated, closed and withdrawn.",
 }

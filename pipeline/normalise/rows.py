@@ -62,14 +62,19 @@ def vacancy_key(source_id: str, employer: str | None, vacancy: VacancyCandidate)
     return short_hash(source_id, (employer or "").lower(), title, closing)
 
 
-def _vacancy_row(doc: RawDocument, page_id: str, vacancy: VacancyCandidate) -> Row:
+def page_id(doc: RawDocument) -> str:
+    """Id of a page as read: its source, URL and content hash."""
+    return short_hash(doc.source_id, doc.url, doc.content_sha256)
+
+
+def _vacancy_row(doc: RawDocument, page: str, vacancy: VacancyCandidate) -> Row:
     employer = resolve_employer(vacancy.employer)
     employer_name = employer.name if employer else vacancy.employer
     family = classify_role(vacancy.title, vacancy.context)
     closing = vacancy.closing
     return {
         "vacancy_id": vacancy_key(doc.source_id, employer_name, vacancy),
-        "page_id": page_id,
+        "page_id": page,
         "source_id": doc.source_id,
         "employer_name": employer_name,
         "employer_gss_code": employer.gss_code if employer else None,
@@ -95,14 +100,20 @@ def _vacancy_row(doc: RawDocument, page_id: str, vacancy: VacancyCandidate) -> R
 
 
 def page_rows(
-    doc: RawDocument, extraction: PageExtraction, *, encoding: str, run_id: str, reference_date: dt.date | None
+    doc: RawDocument,
+    extraction: PageExtraction,
+    *,
+    encoding: str,
+    run_id: str,
+    reference_date: dt.date | None,
+    snapshot_date: dt.date,
 ) -> dict[str, list[Row]]:
     """All table rows of one page (vacancies here are per-page sightings; see dedupe_vacancies)."""
-    page_id = short_hash(doc.source_id, doc.url, doc.content_sha256)
+    page = page_id(doc)
     employer_name = canonical_employer(extraction.primary_employer)
-    sightings = [_vacancy_row(doc, page_id, v) for v in extraction.vacancies]
+    sightings = [_vacancy_row(doc, page, v) for v in extraction.vacancies]
     only_vacancy = sightings[0]["vacancy_id"] if len({s["vacancy_id"] for s in sightings}) == 1 else None
-    base = {"page_id": page_id, "source_id": doc.source_id}
+    base = {"page_id": page, "source_id": doc.source_id}
     return {
         "pages": [
             {
@@ -120,12 +131,13 @@ def page_rows(
                 "reference_date": reference_date,
                 "employer_name": employer_name,
                 "vacancy_count": len(sightings),
+                "snapshot_date": snapshot_date,
             }
         ],
         "vacancy_sightings": sightings,
         "contacts": [
             {
-                "contact_id": short_hash(page_id, c.name, c.phone.e164 if c.phone else None, c.email, c.address),
+                "contact_id": short_hash(page, c.name, c.phone.e164 if c.phone else None, c.email, c.address),
                 **base,
                 "vacancy_id": only_vacancy,
                 "employer_name": employer_name,

@@ -1,0 +1,121 @@
+"""The summary of a run: what it read, what it found, and the counts per source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.acquire.local import Reject
+from pipeline.load.night import Night, Published
+from pipeline.load.schemas import TABLES
+
+Rows = dict[str, list[dict[str, Any]]]
+SUMMARY_TABLES = ("pages", "vacancies", "contacts", "benefits", "employers", "rejects", "source_nights")
+PER_SOURCE = (
+    "pages_changed",
+    "pages_unchanged",
+    "pages_failed",
+    "vacancies_seen",
+    "vacancies_new",
+    "vacancies_updated",
+    "vacancies_closed",
+    "vacancies_withdrawn",
+    "rejects",
+)
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the console and for the flow's return value."""
+
+    run_id: str
+    snapshot_date: str = ""
+    pages_read: int = 0
+    pages_unchanged: int = 0
+    pages_rejected: int = 0
+    rows_rejected: int = 0
+    vacancies: int = 0
+    contacts: int = 0
+    benefits: int = 0
+    employers: int = 0
+    raw_dir: str = ""
+    curated_dir: str = ""
+    version: str = ""
+    per_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    curated_totals: dict[str, int] = field(default_factory=dict)  # rows per table after this run
+    reject_reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dict (JSON-friendly)."""
+        return asdict(self)
+
+    def render(self) -> str:
+        """A short human summary."""
+        lines = [
+            f"run {self.run_id} (night {self.snapshot_date}): {self.pages_read} pages read, "
+            f"{self.pages_unchanged} unchanged, {self.pages_rejected} rejected; {self.rows_rejected} rows failed "
+            "validation",
+            f"  vacancies on tonight's pages {self.vacancies}; extracted from changed pages: contacts "
+            f"{self.contacts}, benefits {self.benefits}, employers {self.employers}",
+        ]
+        lines += ["  " + source_line(sid, counts) for sid, counts in sorted(self.per_source.items())]
+        lines += [f"  rejected: {reason}" for reason in self.reject_reasons]
+        if self.curated_totals:
+            lines.append("  curated totals: " + ", ".join(f"{k} {v}" for k, v in self.curated_totals.items()))
+        lines += [
+            f"  raw snapshots: {self.raw_dir}",
+            f"  curated tables: {self.curated_dir}/<table> ({', '.join(TABLES)})",
+        ]
+        return "\n".join(lines)
+
+
+def summarise(
+    night: Night,
+    rows: Rows,
+    published: Published,
+    rejects: Sequence[Reject],
+    raw_dir: Path,
+    curated_dir: Path,
+) -> RunSummary:
+    """The run's summary: this run's counts, per source and in all, and the curated totals."""
+    merged = published.merged
+    summary = RunSummary(
+        night.run_id,
+        snapshot_date=night.snapshot_date.isoformat(),
+        raw_dir=str(raw_dir),
+        curated_dir=str(curated_dir),
+        version=published.version.name,
+    )
+    summary.curated_totals = {t: len(merged.get(t, [])) for t in SUMMARY_TABLES}
+    summary.pages_read = len(rows.get("pages", []))
+    summary.pages_unchanged = len(night.unchanged_pages)
+    summary.pages_rejected = len(rejects)
+    summary.rows_rejected = len(published.invalid)
+    summary.vacancies = len(
+        {r["vacancy_id"] for r in merged.get("vacancy_sightings", []) if r["page_id"] in _pages(rows, night)}
+    )
+    summary.contacts = len(rows.get("contacts", []))
+    summary.benefits = len(rows.get("benefits", []))
+    summary.employers = len({r["employer_id"] for r in rows.get("employer_mentions", [])})
+    for row in published.nights:
+        summary.per_source[row["source_id"]] = {column: row[column] for column in PER_SOURCE}
+    summary.reject_reasons = [f"{r.url}: {r.stage}: {r.reason}" for r in rejects]
+    summary.reject_reasons += [f"{r['url']}: validate: {r['reason']}" for r in published.invalid]
+    return summary
+
+
+def _pages(rows: Rows, night: Night) -> set[str]:
+    return {r["page_id"] for r in rows.get("pages", [])} | set(night.unchanged_pages)
+
+
+def source_line(source_id: str, counts: dict[str, int]) -> str:
+    """The one log line of a source."""
+    return (
+        f"source {source_id}: {counts.get('pages_changed', 0)} pages changed, {counts.get('pages_unchanged', 0)} "
+        f"unchanged, {counts.get('pages_failed', 0)} failed; vacancies {counts.get('vacancies_seen', 0)} seen, "
+        f"{counts.get('vacancies_new', 0)} new, {counts.get('vacancies_updated', 0)} updated, "
+        f"{counts.get('vacancies_closed', 0)} closed, {counts.get('vacancies_withdrawn', 0)} withdrawn; "
+        f"{counts.get('rejects', 0)} rejects"
+    )
