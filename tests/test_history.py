@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -183,7 +184,7 @@ def test_a_page_that_fails_for_a_night_carries_its_vacancy_and_a_page_that_is_go
     site.routes["/careers"] = lambda h: send(h, 200, page("Jobs", links))
     adverts = {"/careers/rsw": RSW, "/careers/sw": SW.replace("30 November", "30 December")}
     for path, text in adverts.items():
-        site.routes[path] = lambda h, text=text: send(h, 200, text.encode(), "text/plain")
+        site.routes[path] = functools.partial(send, status=200, body=text.encode(), content_type="text/plain")
     server, base = serve(site)
     try:
         source, raw, curated = _crawled(base), tmp_path / "raw", tmp_path / "curated"
