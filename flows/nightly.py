@@ -16,7 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.acquire.local import Reject
-from pipeline.config import Source
+from pipeline.config import BUNDLED_SOURCES, Source, load_sources
 from pipeline.documents import RawDocument
 from pipeline.errors import TransientError
 from pipeline.load.night import Night, Published
@@ -118,6 +118,13 @@ def _publish_artifacts(summary: RunSummary) -> None:
     )
 
 
+def _night(sources: list[Source], raw_dir: str, curated_dir: str, as_of: dt.date | None, reextract: bool) -> RunSummary:
+    stages = Stages(_acquire_with_tasks, _extract_with_tasks, _publish_with_task, get_run_logger().info)
+    summary = run_night(sources, Path(raw_dir), Path(curated_dir), as_of, reextract, stages)
+    _publish_artifacts(summary)
+    return summary
+
+
 @flow(name="nightly-recruitment", log_prints=False)
 def nightly_flow(
     sources: list[Source],
@@ -130,7 +137,17 @@ def nightly_flow(
 
     The run is the night `as_of` (default: today, UTC). Pages unchanged since they were last read are not
     extracted again unless `reextract` is set (after upgrading the pipeline)."""
-    stages = Stages(_acquire_with_tasks, _extract_with_tasks, _publish_with_task, get_run_logger().info)
-    summary = run_night(sources, Path(raw_dir), Path(curated_dir), as_of, reextract, stages)
-    _publish_artifacts(summary)
-    return summary
+    return _night(sources, raw_dir, curated_dir, as_of, reextract)
+
+
+@flow(name="nightly-recruitment-deployment", log_prints=False)
+def scheduled_nightly(
+    sources_file: str | None = None,
+    raw_dir: str = "raw",
+    curated_dir: str = "curated",
+    reextract: bool = False,
+) -> dict[str, Any]:
+    """The deployment's entry point (`pipeline serve`, prefect.yaml): the nightly run over a sources file
+    (default: the bundled samples), with JSON parameters only. Returns the run summary as a dict."""
+    sources = load_sources(Path(sources_file) if sources_file else BUNDLED_SOURCES)
+    return _night(sources, raw_dir, curated_dir, None, reextract).as_dict()

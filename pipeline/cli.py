@@ -12,6 +12,8 @@ from pathlib import Path
 from pipeline.config import BUNDLED_SOURCES, Source, load_sources
 from pipeline.errors import PipelineError
 
+DEFAULT_CRON = "0 2 * * *"  # 02:00 every night
+
 
 def _date(text: str) -> dt.date:
     try:
@@ -56,6 +58,27 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--source-id", default="local", help="source id recorded for these files (default: local)")
     ingest.add_argument("--employer", default=None, help="employer of these pages, if known")
     _common(ingest)
+    for command in (run, ingest):
+        command.add_argument(
+            "--reextract",
+            action="store_true",
+            help="extract every page again, even those unchanged since they were last read (after an upgrade)",
+        )
+    serve = commands.add_parser(
+        "serve",
+        help="serve the nightly flow on a cron schedule; needs a Prefect server (prefect server start) "
+        "and PREFECT_API_URL",
+    )
+    serve.add_argument("--sources", type=Path, default=None, help="sources file (default: the bundled samples)")
+    serve.add_argument("--raw-dir", type=Path, default=Path("raw"), help="raw snapshots (default: raw/)")
+    serve.add_argument("--curated-dir", type=Path, default=Path("curated"), help="curated tables (default: curated/)")
+    serve.add_argument(
+        "--cron", default=DEFAULT_CRON, help=f"when to run, a cron expression (default: '{DEFAULT_CRON}')"
+    )
+    serve.add_argument(
+        "--timezone", default="Europe/London", help="time zone of the cron expression (default: Europe/London)"
+    )
+    serve.add_argument("--name", default="nightly", help="deployment name (default: nightly)")
     evaluate = commands.add_parser(
         "eval", help="score the flow against labelled pages: precision, recall and F1 per field, with floors"
     )
@@ -80,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _sources(args: argparse.Namespace) -> list[Source]:
-    if args.command == "run":
+    if args.command in ("run", "serve"):
         return load_sources(args.sources or BUNDLED_SOURCES)
     if not any(path.exists() for path in args.paths):
         raise PipelineError(f"no such file or directory: {', '.join(str(p) for p in args.paths)}")
@@ -91,12 +114,40 @@ def _run(args: argparse.Namespace, sources: list[Source]) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from embedded runs
     from flows.nightly import nightly_flow  # Prefect is imported only for commands that run the flow
 
-    summary = nightly_flow(sources, str(args.raw_dir), str(args.curated_dir), args.as_of)
+    summary = nightly_flow(sources, str(args.raw_dir), str(args.curated_dir), args.as_of, args.reextract)
     print(summary.render())
     missing = [r for r in summary.reject_reasons if ": acquire: " in r]
     if missing:
         print(f"error: {len(missing)} input(s) could not be read (recorded in the rejects table)", file=sys.stderr)
         return 1
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Register the deployment with its cron schedule on the Prefect server and run its flow runs."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.client.schemas.schedules import CronSchedule
+    from prefect.schedules import Cron
+    from prefect.settings import PREFECT_API_URL
+
+    try:
+        CronSchedule(cron=args.cron, timezone=args.timezone)
+    except ValueError as exc:
+        reason = next((line.strip() for line in str(exc).splitlines() if "Value error" in line), "invalid")
+        raise PipelineError(f"bad schedule {args.cron!r} in {args.timezone}: {reason}") from exc
+    if not PREFECT_API_URL.value():
+        raise PipelineError(
+            "serve needs a Prefect server: start one with `prefect server start` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    from flows.nightly import scheduled_nightly
+
+    parameters = {
+        "sources_file": str((args.sources or BUNDLED_SOURCES).resolve()),
+        "raw_dir": str(args.raw_dir.resolve()),
+        "curated_dir": str(args.curated_dir.resolve()),
+    }
+    scheduled_nightly.serve(name=args.name, schedules=[Cron(args.cron, timezone=args.timezone)], parameters=parameters)
     return 0
 
 
@@ -134,7 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "eval":
             return _eval(args)
-        return _run(args, _sources(args))  # bad input fails fast, before Prefect is imported
+        sources = _sources(args)  # bad input fails fast, before Prefect is imported
+        if args.command == "serve":
+            return _serve(args)
+        return _run(args, sources)
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
