@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -26,7 +26,7 @@ class RawDocument:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable dict."""
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}  # shallow: every field is a plain value
         data["fetched_at"] = self.fetched_at.isoformat()
         data["modified_at"] = self.modified_at.isoformat() if self.modified_at else None
         return data

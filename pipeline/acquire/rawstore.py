@@ -61,7 +61,13 @@ class RawStore:
         return found
 
     def record(self, document: RawDocument) -> Path:
-        """Write the document's fetch metadata beside the snapshots."""
+        """Write the document's fetch metadata beside the snapshots (not again when it is the same)."""
         path = self.root / "meta" / document.source_id / f"{short_hash(document.url)}.json"
-        _atomic_write(path, json.dumps(document.to_json(), indent=1, sort_keys=True).encode("utf-8"))
+        data = json.dumps(document.to_json(), indent=1, sort_keys=True).encode("utf-8")
+        try:
+            if path.read_bytes() == data:
+                return path  # an unchanged page costs a read, not a synced write
+        except OSError:
+            pass
+        _atomic_write(path, data)
         return path
