@@ -53,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"sources file (default: {BUNDLED_SOURCES.name} of the bundled samples)",
     )
     _common(run)
-    ingest = commands.add_parser("ingest", help="run the same flow over local .html, .htm or .txt files or folders")
+    ingest = commands.add_parser(
+        "ingest", help="run the same flow over local .html, .htm or .txt files or folders (adds to the source)"
+    )
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ingest.add_argument("--source-id", default="local", help="source id recorded for these files (default: local)")
     ingest.add_argument("--employer", default=None, help="employer of these pages, if known")
