@@ -60,11 +60,14 @@ def acquire_source(
     return acquired
 
 
-def make_run_id(documents: Sequence[RawDocument], rejects: Sequence[Reject], as_of: dt.date | None) -> str:
-    """Id of a run from its inputs and reference date: the same inputs give the same id."""
+def make_run_id(
+    documents: Sequence[RawDocument], rejects: Sequence[Reject], as_of: dt.date | None, night: dt.date
+) -> str:
+    """Id of a run from its night, reference date and inputs: the same night over the same inputs gives the
+    same id, so re-running a night replaces its rows instead of adding to them."""
     parts = sorted(f"{d.source_id}|{d.url}|{d.content_sha256}" for d in documents)
     parts += sorted(f"{r.source_id}|{r.url}|{r.reason}" for r in rejects)
-    return "run-" + short_hash(as_of, *parts)
+    return "run-" + short_hash(night, as_of, *parts)
 
 
 def reject_row(reject: Reject, run_id: str, night: dt.date) -> dict[str, Any]:
@@ -214,7 +217,7 @@ def run_night(
             split_unchanged(got, curated_dir)
     documents = [d for a in acquired for d in a.documents]
     rejects: list[Reject] = [r for a in acquired for r in a.rejects]
-    run_id = make_run_id([*documents, *(d for a in acquired for d in a.unchanged)], rejects, as_of)
+    run_id = make_run_id([*documents, *(d for a in acquired for d in a.unchanged)], rejects, as_of, night_date)
     rows: Rows = {"fetch_log": [{**row, "run_id": run_id} for a in acquired for row in a.fetch_log]}
     chunks = [documents[i : i + CHUNK_SIZE] for i in range(0, len(documents), CHUNK_SIZE)]
     stages.log(f"night {night_date}: extracting {len(documents)} changed pages in {len(chunks)} chunks")

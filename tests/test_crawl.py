@@ -258,3 +258,24 @@ def test_user_agent_names_the_project_and_the_operators_contact(
     fetcher.fetch(base + "/jobs")
     agent = server.log[-1][1]["User-Agent"]
     assert agent.startswith("childrens-services-recruitment-pipeline/") and "mailto:data-team@example.org" in agent
+
+
+def test_a_long_crawl_reports_its_progress(site: tuple[Site, str], tmp_path: Path) -> None:
+    server, base = site
+    links = "".join(f'<a href="/jobs/{n}">advert {n}</a>' for n in range(250))
+    server.routes["/jobs"] = lambda h: send(h, 200, page("Jobs", links))
+    for n in range(250):
+        server.routes[f"/jobs/{n}"] = lambda h: send(h, 200, page("Advert", "<p>Salary: £30,000</p>"))
+    fetcher = Fetcher(FAST)
+    policies = HostPolicies(fetcher, Politeness(min_delay=0.0, max_concurrency=4))
+    spec = CrawlSpec(start_urls=(base + "/jobs",), max_depth=1, max_pages=1000)
+    said: list[str] = []
+    Crawler("test", spec, fetcher, policies, RawStore(tmp_path), progress=said.append).run()
+    steps = [line.split(";")[0] for line in said]  # what follows counts pages other workers have done
+    assert steps == [
+        "test: depth 0, 1/1 pages of this depth",
+        "test: depth 1, 100/250 pages of this depth",
+        "test: depth 1, 200/250 pages of this depth",
+        "test: depth 1, 250/250 pages of this depth",
+    ]
+    assert said[-1].endswith("so far 251 changed, 0 unchanged, 0 failed")

@@ -42,8 +42,8 @@ PAGES = pa.schema(
         _f(
             "run_id",
             _S,
-            "Id of the run that read the page: derived from the run's inputs and reference date, so the "
-            "same inputs give the same id.",
+            "Id of the run that read the page: derived from the run's night, reference date and inputs, so "
+            "re-running a night over the same inputs gives the same id.",
             False,
         ),
         _f("content_type", _S, "Media type of the document (text/html or text/plain)."),
