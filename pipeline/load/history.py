@@ -9,6 +9,7 @@ running an old night again gives the same history as running them in order.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -124,22 +125,25 @@ class Status:
     nights_seen: int
 
 
-def index_histories(index: Iterable[Row]) -> dict[str, VacancyHistory]:
-    """Histories from index rows (snapshot_date, source_id, vacancy_id, closing_date, carried_forward,
-    content_hash) of every snapshot."""
+INDEX_COLUMNS = ("snapshot_date", "source_id", "vacancy_id", "closing_date", "carried_forward", "content_hash")
+
+
+def index_histories(index: dict[str, list[Any]]) -> dict[str, VacancyHistory]:
+    """Histories from the index of every snapshot: one list per column of INDEX_COLUMNS, row-aligned."""
     histories: dict[str, VacancyHistory] = {}
     latest: dict[str, dt.date] = {}
-    for row in index:
-        vacancy_id, night = row["vacancy_id"], row["snapshot_date"]
-        history = histories.setdefault(vacancy_id, VacancyHistory(row["source_id"]))
-        history.hashes[night] = row["content_hash"]
-        if row["carried_forward"]:
+    for night, source_id, vacancy_id, closing, carried, digest in zip(*(index[c] for c in INDEX_COLUMNS), strict=True):
+        history = histories.get(vacancy_id)
+        if history is None:
+            history = histories[vacancy_id] = VacancyHistory(source_id)
+        history.hashes[night] = digest
+        if carried:
             history.carried.add(night)
             continue
         history.seen.add(night)
         if vacancy_id not in latest or night > latest[vacancy_id]:
             latest[vacancy_id] = night
-            history.closing_date = row["closing_date"]
+            history.closing_date = closing
     return histories
 
 
@@ -149,12 +153,13 @@ def _disappeared(history: VacancyHistory, closing: dt.date | None, gone_on: dt.d
 
 
 def vacancy_status(history: VacancyHistory, source_nights: list[dt.date], as_of: dt.date) -> Status | None:
-    """first_seen, last_seen and status of a vacancy, given the nights its source was observed and the
-    latest night of the data; None when it was never seen (only carried)."""
+    """first_seen, last_seen and status of a vacancy, given the nights its source was observed (sorted) and
+    the latest night of the data; None when it was never seen (only carried)."""
     if not history.seen:
         return None
     first, last = min(history.seen), max(history.seen)
-    gone_on = next((night for night in source_nights if night > last and not history.present(night)), None)
+    later = source_nights[bisect.bisect_right(source_nights, last) :]  # source_nights is sorted
+    gone_on = next((night for night in later if not history.present(night)), None)
     closing = history.closing_date
     if gone_on is not None:
         status = _disappeared(history, closing, gone_on)
@@ -167,37 +172,48 @@ def night_counts(
     histories: dict[str, VacancyHistory], nights_by_source: dict[str, list[dt.date]]
 ) -> dict[tuple[dt.date, str], dict[str, int]]:
     """Per (night, source): vacancies seen, carried, open, new, updated, closed and withdrawn, each night
-    compared with the source's previous observed night."""
-    by_source: dict[str, list[tuple[str, VacancyHistory]]] = {}
+    compared with the source's previous observed night. Cost grows with the snapshot rows, not with
+    nights x vacancies."""
+    present: dict[tuple[str, dt.date], list[str]] = {}
+    firsts = {vacancy_id: min(h.seen) for vacancy_id, h in histories.items() if h.seen}
     for vacancy_id, history in histories.items():
-        by_source.setdefault(history.source_id, []).append((vacancy_id, history))
+        for night in history.seen | history.carried:
+            present.setdefault((history.source_id, night), []).append(vacancy_id)
     counts: dict[tuple[dt.date, str], dict[str, int]] = {}
     for source_id, nights in nights_by_source.items():
-        vacancies = by_source.get(source_id, [])
         previous: dt.date | None = None
         for night in nights:
-            counts[(night, source_id)] = _one_night(vacancies, night, previous)
+            tonight = present.get((source_id, night), [])
+            before = present.get((source_id, previous), []) if previous else []
+            counts[(night, source_id)] = _one_night(histories, firsts, tonight, before, (night, previous))
             previous = night
     return counts
 
 
-def _one_night(vacancies: list[tuple[str, VacancyHistory]], night: dt.date, previous: dt.date | None) -> dict[str, int]:
+def _one_night(
+    histories: dict[str, VacancyHistory],
+    firsts: dict[str, dt.date],
+    tonight: list[str],
+    before: list[str],
+    nights: tuple[dt.date, dt.date | None],
+) -> dict[str, int]:
+    night, previous = nights
     count = dict.fromkeys(COUNT_COLUMNS, 0)
-    for _, history in vacancies:
+    listed_before = set(before)
+    for vacancy_id in tonight:
+        history = histories[vacancy_id]
         closing = history.closing_date
-        if history.present(night):
-            count["vacancies_seen" if night in history.seen else "vacancies_carried"] += 1
-            count["vacancies_open"] += closing is None or closing >= night
-            if night in history.seen and night == min(history.seen):
-                count["vacancies_new"] += 1
-        if previous is None or not history.present(previous):
-            continue
-        if history.present(night):
+        seen = night in history.seen
+        count["vacancies_seen" if seen else "vacancies_carried"] += 1
+        count["vacancies_open"] += closing is None or closing >= night
+        count["vacancies_new"] += seen and night == firsts.get(vacancy_id)
+        if previous is not None and vacancy_id in listed_before:
             changed = history.hashes.get(night) != history.hashes.get(previous)
-            count["vacancies_updated"] += night in history.seen and changed
+            count["vacancies_updated"] += seen and changed
             count["vacancies_closed"] += closing is not None and previous <= closing < night
-        else:
-            count[f"vacancies_{_disappeared(history, closing, night)}"] += 1
+    for vacancy_id in listed_before.difference(tonight):
+        history = histories[vacancy_id]
+        count[f"vacancies_{_disappeared(history, history.closing_date, night)}"] += 1
     return count
 
 

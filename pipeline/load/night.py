@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from pipeline.load.history import (
     COUNT_COLUMNS,
+    INDEX_COLUMNS,
     SourceNight,
     index_histories,
     night_counts,
@@ -27,7 +31,6 @@ Row = dict[str, Any]
 Rows = dict[str, list[Row]]
 SNAPSHOTS = "vacancy_snapshots"
 DERIVED = ("vacancies", "employers")
-INDEX_COLUMNS = ["source_id", "vacancy_id", "closing_date", "carried_forward", "content_hash"]
 
 
 @dataclass(frozen=True)
@@ -138,8 +141,11 @@ def _derive(
     store: CuratedStore, partition: list[Row], source_nights: list[Row], date: dt.date
 ) -> tuple[list[Row], list[Row]]:
     """The vacancies table and the source_nights counts, from every night's snapshot."""
-    earlier = [r for r in store.read_partitioned(SNAPSHOTS, INDEX_COLUMNS).to_pylist() if r["snapshot_date"] != date]
-    index = earlier + [{**{c: r[c] for c in INDEX_COLUMNS}, "snapshot_date": date} for r in partition]
+    columns = [c for c in INDEX_COLUMNS if c != "snapshot_date"]
+    stored = store.read_partitioned(SNAPSHOTS, columns)
+    earlier = stored.filter(pc.not_equal(stored["snapshot_date"], pa.scalar(date, pa.date32()))).to_pydict()
+    index = {c: earlier[c] + ([date] * len(partition) if c == "snapshot_date" else [r[c] for r in partition])
+             for c in INDEX_COLUMNS}  # fmt: skip
     histories = index_histories(index)
     nights_by_source: dict[str, list[dt.date]] = {}
     for row in source_nights:
@@ -167,6 +173,6 @@ def _latest_rows(store: CuratedStore, statuses: dict[str, Any], partition: list[
         wanted.setdefault(status.last_seen, set()).add(vacancy_id)
     latest: dict[str, Row] = {}
     for night, ids in wanted.items():
-        rows = partition if night == date else store.read_partition(SNAPSHOTS, night)
+        rows = partition if night == date else store.read_partition(SNAPSHOTS, night, only=ids)
         latest.update({r["vacancy_id"]: r for r in rows if r["vacancy_id"] in ids and not r["carried_forward"]})
     return latest

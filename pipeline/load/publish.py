@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -69,12 +70,16 @@ class CuratedStore:
         column = PARTITIONED[table]
         return sorted(dt.date.fromisoformat(p.name.split("=", 1)[1]) for p in folder.glob(f"{column}=*"))
 
-    def read_partition(self, table: str, value: dt.date, columns: list[str] | None = None) -> list[dict[str, Any]]:
-        """Rows of one partition of a live partitioned table (empty when it does not exist)."""
+    def read_partition(self, table: str, value: dt.date, only: set[str] | None = None) -> list[dict[str, Any]]:
+        """Rows of one partition of a live partitioned table (empty when it does not exist); with `only`,
+        just the rows whose vacancy_id is in it."""
         path = self.root / "current" / table / f"{PARTITIONED[table]}={value.isoformat()}" / PART
         if not path.exists():
             return []
-        return pq.read_table(path, schema=TABLES[table], columns=columns).to_pylist()
+        rows = pq.read_table(path, schema=TABLES[table])
+        if only is not None:
+            rows = rows.filter(pc.is_in(rows["vacancy_id"], pa.array(sorted(only), pa.string())))
+        return rows.to_pylist()
 
     def read_partitioned(self, table: str, columns: list[str]) -> pa.Table:
         """Some columns of every partition of a live partitioned table, the partition column typed as a date."""
