@@ -21,11 +21,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipeline.load.history import COUNT_COLUMNS, SourceNight, content_hash
+from pipeline.load.history import COUNT_COLUMNS, SourceNight, advert_key, content_hash
 from pipeline.load.night import Night, publish_night
 from pipeline.load.publish import CuratedStore
 
 START = dt.date(2025, 1, 1)
+TITLES = ("Residential Support Worker", "Senior Residential Worker", "Night Care Worker", "Social Worker")
 
 
 def _vacancy(source: int, serial: int, night: dt.date) -> dict[str, Any]:
@@ -34,7 +35,7 @@ def _vacancy(source: int, serial: int, night: dt.date) -> dict[str, Any]:
         "page_id": f"s{source}-p{serial}",
         "source_id": f"source-{source:03d}",
         "employer_name": "Derby City Council",
-        "title": "Residential Support Worker",
+        "title": TITLES[serial % len(TITLES)],
         "salary_min": 25000.0 + serial % 50 * 100,
         "salary_max": 28000.0 + serial % 50 * 100,
         "salary_period": "year",
@@ -47,6 +48,7 @@ def _vacancy(source: int, serial: int, night: dt.date) -> dict[str, Any]:
         "run_id": "bench",
     }
     row["content_hash"] = content_hash(row)
+    row["advert_key"] = advert_key(row)
     return row
 
 

@@ -154,13 +154,13 @@ def test_identity_rule_needs_exactly_one_dated_match() -> None:
 
 def test_status_rules() -> None:
     nights = [NIGHT1, NIGHT2, NIGHT3]
-    gone_early = VacancyHistory("s", dt.date(2025, 12, 1), seen={NIGHT1})
+    gone_early = VacancyHistory("s", closing_date=dt.date(2025, 12, 1), seen={NIGHT1})
     assert vacancy_status(gone_early, nights, NIGHT3).status == "withdrawn"  # type: ignore[union-attr]
-    gone_after_closing = VacancyHistory("s", dt.date(2025, 11, 20), seen={NIGHT1})
+    gone_after_closing = VacancyHistory("s", closing_date=dt.date(2025, 11, 20), seen={NIGHT1})
     assert vacancy_status(gone_after_closing, nights, NIGHT3).status == "closed"  # type: ignore[union-attr]
-    undated_gone = VacancyHistory("s", None, seen={NIGHT1})
+    undated_gone = VacancyHistory("s", closing_date=None, seen={NIGHT1})
     assert vacancy_status(undated_gone, nights, NIGHT3).status == "closed"  # type: ignore[union-attr]
-    carried = VacancyHistory("s", dt.date(2026, 1, 1), seen={NIGHT1}, carried={NIGHT2, NIGHT3})
+    carried = VacancyHistory("s", closing_date=dt.date(2026, 1, 1), seen={NIGHT1}, carried={NIGHT2, NIGHT3})
     status = vacancy_status(carried, nights, NIGHT3)
     assert status is not None and (status.status, status.last_seen, status.nights_seen) == ("open", NIGHT1, 1)
 
@@ -202,3 +202,25 @@ def test_a_page_that_fails_for_a_night_carries_its_vacancy_and_a_page_that_is_go
     assert summary.per_source["derby-careers"]["pages_failed"] == 2
     nights = pd.read_parquet(curated / "source_nights").set_index("snapshot_date")
     assert nights.loc[NIGHT2, ["vacancies_carried", "vacancies_withdrawn"]].tolist() == [1, 1]
+
+
+def test_an_extended_closing_date_supersedes_the_earlier_vacancy(tmp_path: Path) -> None:
+    _night(tmp_path, NIGHT1, {"rsw.txt": RSW, "ncw.txt": NCW})
+    extended = RSW.replace("15 December 2025", "5 January 2026")
+    _night(tmp_path, NIGHT2, {"rsw.txt": extended, "ncw.txt": NCW})
+    vacancies = pd.read_parquet(tmp_path / "curated" / "vacancies").set_index("closing_date")
+    earlier, later = vacancies.loc[dt.date(2025, 12, 15)], vacancies.loc[dt.date(2026, 1, 5)]
+    assert (earlier.status, earlier.superseded_by) == ("closed", later.vacancy_id), "not withdrawn"
+    assert later.status == "open" and pd.isna(later.superseded_by)
+    night2 = pd.read_parquet(tmp_path / "curated" / "source_nights").set_index("snapshot_date").loc[NIGHT2]
+    assert night2[["vacancies_new", "vacancies_updated", "vacancies_withdrawn"]].tolist() == [0, 1, 0]
+
+
+def test_a_second_advert_of_the_same_title_is_not_taken_for_an_extension(tmp_path: Path) -> None:
+    other = RSW.replace("15 December 2025", "5 January 2026")
+    _night(tmp_path, NIGHT1, {"rsw.txt": RSW})
+    _night(tmp_path, NIGHT2, {"rsw.txt": RSW, "rsw-2.txt": other})  # both listed: two posts
+    _night(tmp_path, NIGHT3, {"rsw-2.txt": other})
+    vacancies = pd.read_parquet(tmp_path / "curated" / "vacancies").set_index("closing_date")
+    assert vacancies.superseded_by.isna().all()
+    assert vacancies.loc[dt.date(2025, 12, 15), "status"] == "withdrawn"

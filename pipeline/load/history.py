@@ -5,6 +5,11 @@ source's previous night for pages that could not be read (so a site that is down
 vacancies). The `vacancies` table (first_seen, last_seen, status) and the per-night counts of
 `source_nights` are recomputed from all snapshots on every publish, so running nights out of order or
 running an old night again gives the same history as running them in order.
+
+A closing date is part of a vacancy's id, so an advert whose closing date is extended comes back under a
+new id. When a vacancy disappears on the very night a vacancy with the same source, employer and title
+(the same `advert_key`) and a later closing date first appears, and neither has another candidate, the
+old one is `closed` with `superseded_by` naming the new one, and the night counts it as updated.
 """
 
 from __future__ import annotations
@@ -12,10 +17,11 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipeline.documents import short_hash
+from pipeline.extract.roles import title_key
 from pipeline.normalise.rows import dedupe_vacancies
 
 Row = dict[str, Any]
@@ -33,7 +39,7 @@ ADVERTISED = (
     "location_text",
     "postcode",
 )
-SNAPSHOT_ONLY = ("page_urls", "carried_forward", "content_hash", "run_id")
+SNAPSHOT_ONLY = ("page_urls", "carried_forward", "content_hash", "run_id", "advert_key")
 COUNT_COLUMNS = (
     "vacancies_seen",
     "vacancies_carried",
@@ -70,6 +76,14 @@ def content_hash(row: Row) -> str:
     return short_hash(*(row.get(column) for column in ADVERTISED))
 
 
+def advert_key(row: Row) -> str | None:
+    """Hash of source, employer and normalised title: the vacancy id without its closing date (None when
+    the advert names no title)."""
+    if not row.get("title"):
+        return None
+    return short_hash(row["source_id"], (row.get("employer_name") or "").lower(), title_key(row["title"]))
+
+
 def night_snapshot(
     sightings: list[Row], page_urls: dict[str, str], previous: list[Row], nights: dict[str, SourceNight], run_id: str
 ) -> list[Row]:
@@ -87,6 +101,7 @@ def night_snapshot(
                 "page_urls": vacancy_urls,
                 "carried_forward": False,
                 "content_hash": content_hash(vacancy),
+                "advert_key": advert_key(vacancy),
                 "run_id": run_id,
             }
         )
@@ -104,6 +119,7 @@ class VacancyHistory:
     """Where one vacancy appears in the snapshots."""
 
     source_id: str
+    advert_key: str | None = None
     closing_date: dt.date | None = None
     seen: set[dt.date] = field(default_factory=set)
     carried: set[dt.date] = field(default_factory=set)
@@ -123,19 +139,30 @@ class Status:
     status: str
     status_date: dt.date | None
     nights_seen: int
+    superseded_by: str | None = None
 
 
-INDEX_COLUMNS = ("snapshot_date", "source_id", "vacancy_id", "closing_date", "carried_forward", "content_hash")
+INDEX_COLUMNS = (
+    "snapshot_date",
+    "source_id",
+    "vacancy_id",
+    "closing_date",
+    "carried_forward",
+    "content_hash",
+    "advert_key",
+)
 
 
 def index_histories(index: dict[str, list[Any]]) -> dict[str, VacancyHistory]:
     """Histories from the index of every snapshot: one list per column of INDEX_COLUMNS, row-aligned."""
     histories: dict[str, VacancyHistory] = {}
     latest: dict[str, dt.date] = {}
-    for night, source_id, vacancy_id, closing, carried, digest in zip(*(index[c] for c in INDEX_COLUMNS), strict=True):
+    for night, source_id, vacancy_id, closing, carried, digest, key in zip(
+        *(index[c] for c in INDEX_COLUMNS), strict=True
+    ):
         history = histories.get(vacancy_id)
         if history is None:
-            history = histories[vacancy_id] = VacancyHistory(source_id)
+            history = histories[vacancy_id] = VacancyHistory(source_id, key)
         history.hashes[night] = digest
         if carried:
             history.carried.add(night)
@@ -168,8 +195,47 @@ def vacancy_status(history: VacancyHistory, source_nights: list[dt.date], as_of:
     return Status(first, last, status, gone_on, len(history.seen))
 
 
+def _later(new: dt.date | None, old: dt.date | None) -> bool:
+    return new is not None and (old is None or new > old)
+
+
+def redated_links(histories: dict[str, VacancyHistory], statuses: dict[str, Status]) -> dict[str, str]:
+    """Old id -> new id for adverts that came back with a later closing date on the night they disappeared
+    (same advert_key; exactly one candidate each way)."""
+    groups: dict[str, list[str]] = {}
+    for vacancy_id, history in histories.items():
+        if history.advert_key and vacancy_id in statuses:
+            groups.setdefault(history.advert_key, []).append(vacancy_id)
+    links: dict[str, str] = {}
+    for ids in (ids for ids in groups.values() if len(ids) > 1):
+        starts: dict[dt.date, list[str]] = {}
+        for vacancy_id in ids:
+            starts.setdefault(statuses[vacancy_id].first_seen, []).append(vacancy_id)
+        claims: dict[str, list[str]] = {}
+        for old in ids:
+            gone_on = statuses[old].status_date
+            if gone_on is None:
+                continue
+            old_closing = histories[old].closing_date
+            successors = [n for n in starts.get(gone_on, []) if _later(histories[n].closing_date, old_closing)]
+            if len(successors) == 1:
+                claims.setdefault(successors[0], []).append(old)
+        links.update({olds[0]: new for new, olds in claims.items() if len(olds) == 1})
+    return links
+
+
+def supersede(statuses: dict[str, Status], links: dict[str, str]) -> dict[str, Status]:
+    """The statuses with each re-dated advert's earlier vacancy closed and pointing at its successor."""
+    out = dict(statuses)
+    for old, new in links.items():
+        out[old] = replace(statuses[old], status="closed", superseded_by=new)
+    return out
+
+
 def night_counts(
-    histories: dict[str, VacancyHistory], nights_by_source: dict[str, list[dt.date]]
+    histories: dict[str, VacancyHistory],
+    nights_by_source: dict[str, list[dt.date]],
+    links: dict[str, str] | None = None,
 ) -> dict[tuple[dt.date, str], dict[str, int]]:
     """Per (night, source): vacancies seen, carried, open, new, updated, closed and withdrawn, each night
     compared with the source's previous observed night. Cost grows with the snapshot rows, not with
@@ -185,7 +251,8 @@ def night_counts(
         for night in nights:
             tonight = present.get((source_id, night), [])
             before = present.get((source_id, previous), []) if previous else []
-            counts[(night, source_id)] = _one_night(histories, firsts, tonight, before, (night, previous))
+            nights_pair = (night, previous)
+            counts[(night, source_id)] = _one_night(histories, firsts, tonight, before, nights_pair, links or {})
             previous = night
     return counts
 
@@ -196,22 +263,28 @@ def _one_night(
     tonight: list[str],
     before: list[str],
     nights: tuple[dt.date, dt.date | None],
+    links: dict[str, str],
 ) -> dict[str, int]:
     night, previous = nights
     count = dict.fromkeys(COUNT_COLUMNS, 0)
     listed_before = set(before)
+    listed_now = set(tonight)
+    continued = {new for old in listed_before if (new := links.get(old)) is not None and new in listed_now}
     for vacancy_id in tonight:
         history = histories[vacancy_id]
         closing = history.closing_date
         seen = night in history.seen
         count["vacancies_seen" if seen else "vacancies_carried"] += 1
         count["vacancies_open"] += closing is None or closing >= night
-        count["vacancies_new"] += seen and night == firsts.get(vacancy_id)
+        count["vacancies_new"] += seen and night == firsts.get(vacancy_id) and vacancy_id not in continued
         if previous is not None and vacancy_id in listed_before:
             changed = history.hashes.get(night) != history.hashes.get(previous)
             count["vacancies_updated"] += seen and changed
             count["vacancies_closed"] += closing is not None and previous <= closing < night
     for vacancy_id in listed_before.difference(tonight):
+        if links.get(vacancy_id) in continued:
+            count["vacancies_updated"] += 1  # re-dated: the same advert with a later closing date
+            continue
         history = histories[vacancy_id]
         count[f"vacancies_{_disappeared(history, history.closing_date, night)}"] += 1
     return count
@@ -229,6 +302,7 @@ def vacancy_rows(latest: dict[str, Row], statuses: dict[str, Status]) -> list[Ro
             status=status.status,
             status_date=status.status_date,
             nights_seen=status.nights_seen,
+            superseded_by=status.superseded_by,
         )
         rows.append(row)
     return rows

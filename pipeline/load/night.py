@@ -18,6 +18,8 @@ from pipeline.load.history import (
     index_histories,
     night_counts,
     night_snapshot,
+    redated_links,
+    supersede,
     vacancy_rows,
     vacancy_status,
 )
@@ -158,7 +160,9 @@ def _derive(
         status = vacancy_status(history, nights_by_source.get(history.source_id, []), as_of)
         if status is not None:
             statuses[vacancy_id] = status
-    counts = night_counts(histories, nights_by_source)
+    links = redated_links(histories, statuses)
+    statuses = supersede(statuses, links)
+    counts = night_counts(histories, nights_by_source, links)
     nights = sorted(
         ({**r, **counts.get((r["snapshot_date"], r["source_id"]), {})} for r in source_nights),
         key=lambda r: (r["snapshot_date"], r["source_id"]),

@@ -145,8 +145,9 @@ VACANCIES = pa.schema(
             "status",
             _S,
             "open; closed (its closing date is before the latest night in the data, or it disappeared on or after "
-            "its closing date, or it disappeared and had no closing date); withdrawn (it disappeared from its "
-            "source before its closing date).",
+            "its closing date, or it disappeared and had no closing date, or it was superseded by the same "
+            "advert with a later closing date); withdrawn (it disappeared from its source before its closing "
+            "date).",
             False,
         ),
         _f(
@@ -156,6 +157,13 @@ VACANCIES = pa.schema(
             "null while it is listed.",
         ),
         _f("nights_seen", _I, "Number of nights the vacancy was seen.", False),
+        _f(
+            "superseded_by",
+            _S,
+            "When the advert came back, on the night it disappeared, with the same source, employer and title "
+            "and a later closing date (an extended closing date): the vacancy_id it continues as. The vacancy "
+            "is then closed, not withdrawn.",
+        ),
     ]
 )
 VACANCY_SIGHTINGS = pa.schema(_VACANCY_COLUMNS)
@@ -177,6 +185,12 @@ VACANCY_SNAPSHOTS = pa.schema(
             "Hash of the advertised fields (employer, title, salary, closing date, hours, contract, location); "
             "a change between nights counts the vacancy as updated.",
             False,
+        ),
+        _f(
+            "advert_key",
+            _S,
+            "Hash of source, employer and normalised title (the vacancy_id without the closing date); links an "
+            "advert re-published with a later closing date to its earlier vacancy. Null when there is no title.",
         ),
         _f("run_id", _S, "Run that wrote the night's snapshot.", False),
     ]
