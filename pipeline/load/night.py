@@ -26,7 +26,6 @@ from pipeline.load.history import (
 from pipeline.load.merge import merge_rows
 from pipeline.load.publish import CuratedStore
 from pipeline.load.schemas import PARTITIONED, TABLES
-from pipeline.load.validate import validate_run
 from pipeline.normalise.identity import apply_ids, resolve_vacancy_ids
 
 Row = dict[str, Any]
@@ -65,7 +64,7 @@ def publish_night(
     date = night.snapshot_date
     with store.lock():
         live = {t: store.read_rows(t) for t in TABLES if t not in PARTITIONED and t not in DERIVED}
-        run, invalid = validate_run(rows, night.run_id, date)
+        run, invalid = _validated(rows, night)
         run["rejects"] = reject_rows + invalid
         tonight = run.get("vacancy_sightings", []) + [
             r for r in live["vacancy_sightings"] if r["page_id"] in night.unchanged_pages
@@ -87,6 +86,16 @@ def publish_night(
         r for r in merged["source_nights"] if r["snapshot_date"] == date and r["source_id"] in night.sources
     ]
     return Published(merged, version, invalid, tonight_rows)
+
+
+def _validated(rows: Rows, night: Night) -> tuple[Rows, list[Row]]:
+    """The run's rows that pass validation, and rejects rows for those that do not. pandera is imported
+    only when there are new rows (it takes about a second)."""
+    if not any(rows.get(table) for table in ("pages", "vacancy_sightings", "contacts", "benefits")):
+        return dict(rows), []
+    from pipeline.load.validate import validate_run
+
+    return validate_run(rows, night.run_id, night.snapshot_date)
 
 
 def _previous_snapshot(store: CuratedStore, source_nights: list[Row], night: Night) -> list[Row]:
