@@ -100,3 +100,27 @@ def test_failing_rows_are_rejected_with_the_reason_and_counted(tmp_path: Path) -
     assert json.loads(reject.record)["salary_min"] == 2.0, "the whole row is kept"
     pages = pd.read_parquet(tmp_path / "cur" / "pages")
     assert len(pages) == 2, "the page itself is published; only the failing row is held back"
+
+
+def test_a_rejected_page_row_does_not_lose_its_vacancies(tmp_path: Path) -> None:
+    from pipeline.load.history import SourceNight
+    from pipeline.load.night import Night, publish_night
+
+    url = "https://example.invalid/jobs/1"
+    page = {
+        "page_id": "p1",
+        "source_id": "s",
+        "url": url,
+        "fetched_at": dt.datetime(2025, 11, 20, tzinfo=dt.UTC),
+        "content_sha256": "0" * 64,
+        "raw_path": "objects/00/0",
+        "page_kind": "bogus",
+        "run_id": "r",
+        "snapshot_date": REFERENCE,
+    }
+    rows = {"pages": [page], "vacancy_sightings": [{**_vacancy(), "title": "Social Worker"}]}
+    night = Night(REFERENCE, "r", {"s": SourceNight("s", frozenset({url}))})
+    published = publish_night(tmp_path, rows, [], {("s", url)}, night)
+    assert [r["table_name"] for r in published.invalid] == ["pages"]
+    assert "page_kind" in published.invalid[0]["reason"]
+    assert [v["title"] for v in published.merged["vacancies"]] == ["Social Worker"]

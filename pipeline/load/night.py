@@ -73,7 +73,7 @@ def publish_night(
         merged = merge_rows(live, run, inputs, date)
         for table in ("vacancy_sightings", "contacts", "benefits"):
             merged[table] = apply_ids(merged[table], mapping)
-        page_urls = {r["page_id"]: r["url"] for r in live["pages"] + run.get("pages", [])}
+        page_urls = {r["page_id"]: r["url"] for r in live["pages"] + rows.get("pages", [])}  # before validation
         previous = _previous_snapshot(store, live["source_nights"], night)
         snapshot = night_snapshot(apply_ids(tonight, mapping), page_urls, previous, night.sources, night.run_id)
         partition = _tonight_partition(store.read_partition(SNAPSHOTS, date), snapshot, night)
