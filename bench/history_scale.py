@@ -21,9 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipeline.load.history import COUNT_COLUMNS, SourceNight, advert_key, content_hash
+from pipeline.load.history import COUNT_COLUMNS, SourceNight, content_hash
 from pipeline.load.night import Night, publish_night
 from pipeline.load.publish import CuratedStore
+from pipeline.normalise.identity import advert_key
 
 START = dt.date(2025, 1, 1)
 TITLES = ("Residential Support Worker", "Senior Residential Worker", "Night Care Worker", "Social Worker")

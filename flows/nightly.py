@@ -71,14 +71,14 @@ def extract_task(
 
 @task(name="publish", retries=2, retry_delay_seconds=2, retry_condition_fn=retry_transient_only, cache_policy=NO_CACHE)
 def publish_task(
-    curated_dir: str,
+    curated_dir: Path,
     rows: dict[str, list[dict[str, Any]]],
     rejects: list[Reject],
     inputs: set[tuple[str, str]],
     night: Night,
 ) -> Published:
     """Validate, merge, add the night to the history and publish the curated tables atomically."""
-    return publish_run(Path(curated_dir), rows, rejects, inputs, night)
+    return publish_run(curated_dir, rows, rejects, inputs, night)
 
 
 def _acquire_with_tasks(sources: Sequence[Source], raw_dir: Path, run_token: str) -> list[Acquired]:
@@ -98,16 +98,6 @@ def _extract_with_tasks(
     return [future.result() for future in futures]
 
 
-def _publish_with_task(
-    curated_dir: Path,
-    rows: dict[str, list[dict[str, Any]]],
-    rejects: list[Reject],
-    inputs: set[tuple[str, str]],
-    night: Night,
-) -> Published:
-    return publish_task(str(curated_dir), rows, rejects, inputs, night)
-
-
 def _publish_artifacts(summary: RunSummary) -> None:
     """The run's Prefect artifacts: counts per source (table) and a markdown summary."""
     create_table_artifact(
@@ -119,7 +109,7 @@ def _publish_artifacts(summary: RunSummary) -> None:
 
 
 def _night(sources: list[Source], raw_dir: str, curated_dir: str, as_of: dt.date | None, reextract: bool) -> RunSummary:
-    stages = Stages(_acquire_with_tasks, _extract_with_tasks, _publish_with_task, get_run_logger().info)
+    stages = Stages(_acquire_with_tasks, _extract_with_tasks, publish_task, get_run_logger().info)
     summary = run_night(sources, Path(raw_dir), Path(curated_dir), as_of, reextract, stages)
     _publish_artifacts(summary)
     return summary

@@ -86,13 +86,17 @@ def reject_row(reject: Reject, run_id: str, night: dt.date) -> dict[str, Any]:
     }
 
 
-def split_unchanged(acquired: Acquired, curated_dir: Path) -> None:
-    """Move documents whose content is the same as the live page's (same source, URL and content hash)
-    to `unchanged`: they are not extracted again."""
-    known = {
-        (r["source_id"], r["url"], r["content_sha256"])
-        for r in CuratedStore(curated_dir).read_rows("pages", columns=["source_id", "url", "content_sha256"])
+def published_pages(curated_dir: Path) -> set[tuple[str, str, str]]:
+    """(source, url, content hash) of every live page."""
+    columns = ["source_id", "url", "content_sha256"]
+    return {
+        (r["source_id"], r["url"], r["content_sha256"]) for r in CuratedStore(curated_dir).read_rows("pages", columns)
     }
+
+
+def split_unchanged(acquired: Acquired, known: set[tuple[str, str, str]]) -> None:
+    """Move documents whose content is the same as the live page's (same source, URL and content hash;
+    `known` from published_pages) to `unchanged`: they are not extracted again."""
     changed: list[RawDocument] = []
     for document in acquired.documents:
         key = (document.source_id, document.url, document.content_sha256)
@@ -108,20 +112,17 @@ def build_night(
     rejects: Sequence[Reject],
 ) -> Night:
     """The night a run stands for: what it read and could not read of each source."""
+    failed: dict[str, list[Reject]] = {}
+    for reject in rejects:
+        failed.setdefault(reject.source_id, []).append(reject)
     observed: dict[str, SourceNight] = {}
-    counts: dict[str, dict[str, int]] = {}
     for source, got in zip(sources, acquired, strict=True):
-        read = {d.url for d in [*got.documents, *got.unchanged]}
-        failed = [r for r in rejects if r.source_id == source.id]
-        unreadable = frozenset(r.url for r in failed if not r.gone)
-        observed[source.id] = SourceNight(source.id, frozenset(read), unreadable, source.additive)
-        counts[source.id] = {
-            "pages_changed": len(got.documents),
-            "pages_unchanged": len(got.unchanged),
-            "pages_failed": len({r.url for r in failed}),
-        }
+        read = frozenset(d.url for d in [*got.documents, *got.unchanged])
+        unreadable = frozenset(r.url for r in failed.get(source.id, []) if not r.gone)
+        observed[source.id] = SourceNight(source.id, read, unreadable, source.additive)
     unchanged = frozenset(page_id(d) for got in acquired for d in got.unchanged)
-    return Night(snapshot_date, run_id, observed, unchanged, counts)
+    pages_failed = {source_id: len({r.url for r in bad}) for source_id, bad in failed.items()}
+    return Night(snapshot_date, run_id, observed, unchanged, pages_failed)
 
 
 def extract_documents(
@@ -210,11 +211,12 @@ def run_night(
         acquired = stages.acquire(sources, raw_dir, run_token)
     finally:
         end_run(run_token)
+    known = set() if reextract else published_pages(curated_dir)
     for got in acquired:
         if reextract:
             got.documents, got.unchanged = got.documents + got.unchanged, []
         else:
-            split_unchanged(got, curated_dir)
+            split_unchanged(got, known)
     documents = [d for a in acquired for d in a.documents]
     rejects: list[Reject] = [r for a in acquired for r in a.rejects]
     run_id = make_run_id([*documents, *(d for a in acquired for d in a.unchanged)], rejects, as_of, night_date)

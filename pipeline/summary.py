@@ -93,9 +93,8 @@ def summarise(
     summary.pages_unchanged = len(night.unchanged_pages)
     summary.pages_rejected = len(rejects)
     summary.rows_rejected = len(published.invalid)
-    summary.vacancies = len(
-        {r["vacancy_id"] for r in merged.get("vacancy_sightings", []) if r["page_id"] in _pages(rows, night)}
-    )
+    pages = {r["page_id"] for r in rows.get("pages", [])} | night.unchanged_pages
+    summary.vacancies = len({r["vacancy_id"] for r in merged.get("vacancy_sightings", []) if r["page_id"] in pages})
     summary.contacts = len(rows.get("contacts", []))
     summary.benefits = len(rows.get("benefits", []))
     summary.employers = len({r["employer_id"] for r in rows.get("employer_mentions", [])})
@@ -104,10 +103,6 @@ def summarise(
     summary.reject_reasons = [f"{r.url}: {r.stage}: {r.reason}" for r in rejects]
     summary.reject_reasons += [f"{r['url']}: validate: {r['reason']}" for r in published.invalid]
     return summary
-
-
-def _pages(rows: Rows, night: Night) -> set[str]:
-    return {r["page_id"] for r in rows.get("pages", [])} | set(night.unchanged_pages)
 
 
 def source_line(source_id: str, counts: dict[str, int]) -> str:

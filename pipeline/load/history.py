@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipeline.documents import short_hash
-from pipeline.extract.roles import title_key
+from pipeline.normalise.identity import advert_key
 from pipeline.normalise.rows import dedupe_vacancies
 
 Row = dict[str, Any]
@@ -74,14 +74,6 @@ class SourceNight:
 def content_hash(row: Row) -> str:
     """Hash of the advertised fields of a vacancy row."""
     return short_hash(*(row.get(column) for column in ADVERTISED))
-
-
-def advert_key(row: Row) -> str | None:
-    """Hash of source, employer and normalised title: the vacancy id without its closing date (None when
-    the advert names no title)."""
-    if not row.get("title"):
-        return None
-    return short_hash(row["source_id"], (row.get("employer_name") or "").lower(), title_key(row["title"]))
 
 
 def night_snapshot(

@@ -42,7 +42,7 @@ class Night:
     run_id: str
     sources: dict[str, SourceNight]
     unchanged_pages: frozenset[str] = frozenset()  # page ids of pages unchanged since they were read
-    page_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # pages_changed/unchanged/failed
+    pages_failed: dict[str, int] = field(default_factory=dict)  # per source: pages not fetched or read
 
 
 @dataclass
@@ -140,7 +140,7 @@ def _night_rows(night: Night, rejects: list[Row], pages: list[Row]) -> list[Row]
                 "run_id": night.run_id,
                 "pages_changed": sum(d == night.snapshot_date for d in nights),
                 "pages_unchanged": sum(d < night.snapshot_date for d in nights),
-                "pages_failed": night.page_counts.get(source_id, {}).get("pages_failed", 0),
+                "pages_failed": night.pages_failed.get(source_id, 0),
                 "rejects": sum(r["source_id"] == source_id for r in rejects),
                 **dict.fromkeys(COUNT_COLUMNS, 0),
             }

@@ -13,23 +13,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.documents import short_hash
 from pipeline.extract.roles import title_key
 
 Row = dict[str, Any]
 
 
-def _group(row: Row) -> tuple[str, str, str] | None:
+def advert_key(row: Row) -> str | None:
+    """Hash of source, employer and normalised title: the vacancy id without its closing date (None when
+    the advert names no title)."""
     if not row.get("title"):
         return None
-    return (row["source_id"], (row.get("employer_name") or "").lower(), title_key(row["title"]))
+    return short_hash(row["source_id"], (row.get("employer_name") or "").lower(), title_key(row["title"]))
 
 
 def resolve_vacancy_ids(sightings: Iterable[Row]) -> dict[str, str]:
     """Map of undated sighting ids to the id of the one dated vacancy of the same source, employer and title."""
-    dated: dict[tuple[str, str, str], set[str]] = {}
-    undated: dict[tuple[str, str, str], set[str]] = {}
+    dated: dict[str, set[str]] = {}
+    undated: dict[str, set[str]] = {}
     for row in sightings:
-        group = _group(row)
+        group = advert_key(row)
         if group is not None:
             (dated if row.get("closing_date") else undated).setdefault(group, set()).add(row["vacancy_id"])
     mapping: dict[str, str] = {}
