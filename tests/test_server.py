@@ -77,7 +77,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
 
 
 def _post(api: str, path: str, body: dict[str, Any]) -> Any:
-    response = requests.post(f"{api}{path}", json=body, timeout=10)
+    """POST to the Prefect API. A 503 (Service Unavailable: seen once in CI on create_flow_run while
+    `pipeline serve` was polling the same SQLite-backed server) is retried for up to 30 s; any other error
+    fails at once."""
+    deadline = time.monotonic() + 30
+    while True:
+        response = requests.post(f"{api}{path}", json=body, timeout=10)
+        if response.status_code != 503 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     response.raise_for_status()
     return response.json()
 
