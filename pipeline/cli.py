@@ -85,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         "eval", help="score the flow against labelled pages: precision, recall and F1 per field, with floors"
     )
     evaluate.add_argument("labels", type=Path, metavar="LABELS.jsonl", help="one JSON object per labelled page")
-    evaluate.add_argument("pages_dir", type=Path, metavar="PAGES_DIR", help="folder holding the labelled pages")
+    evaluate.add_argument(
+        "pages_dirs", type=Path, nargs="+", metavar="PAGES_DIR", help="folder(s) holding the labelled pages"
+    )
     evaluate.add_argument(
         "--floors",
         type=Path,
@@ -98,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DATE",
         help="reference date for dates without a year (default: as_of in the floors file)",
+    )
+    evaluate.add_argument(
+        "--split",
+        default=None,
+        metavar="NAME",
+        help="score only the labels of this split (e.g. dev), so held-out pages stay unseen while developing",
+    )
+    evaluate.add_argument(
+        "--worst", type=int, default=8, metavar="N", help="list the N pages with most errors (default: 8)"
     )
     dictionary = commands.add_parser("dictionary", help="write the data dictionary generated from the schemas")
     dictionary.add_argument("--output", type=Path, default=None, help="file to write (default: print)")
@@ -154,18 +165,37 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from pipeline.evaluation import below_floors, load_floors, load_labels, render
+    from pipeline.evaluation import below_floors, load_floors, load_labels, render, score_labels, splits_of
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     floors_path = args.floors or args.labels.with_name("floors.yaml")
-    floors, as_of = load_floors(floors_path) if floors_path.exists() else ({}, None)
-    if not args.pages_dir.is_dir():
-        raise PipelineError(f"no such folder: {args.pages_dir}")
-    from pipeline.eval_flow import evaluate
+    floors = load_floors(floors_path) if floors_path.exists() else None
+    for folder in args.pages_dirs:
+        if not folder.is_dir():
+            raise PipelineError(f"no such folder: {folder}")
+    labels = load_labels(args.labels)
+    if args.split is not None:
+        labels = [label for label in labels if label.get("split") == args.split]
+        if not labels:
+            raise PipelineError(f"no labels in split {args.split!r}")
+    from pipeline.eval_flow import predict
 
-    report = evaluate(load_labels(args.labels), args.pages_dir, args.as_of or as_of)
-    print(render(report, floors))
-    failures = below_floors(report, floors)
+    predicted = predict(labels, args.pages_dirs, args.as_of or (floors.as_of if floors else None))
+    sections = [(args.split, labels)] if args.split else [(None, labels)]
+    if args.split is None:
+        sections += [(name, [x for x in labels if x.get("split") == name]) for name in splits_of(labels)]
+    failures: list[str] = []
+    for name, part in sections:
+        report = score_labels(part, predicted)
+        pinned = (floors.splits.get(name, {}) if name else floors.overall) if floors else {}
+        title = f"split {name}" if name else "all labelled pages"
+        print(f"== {title}: {len(part)} pages, {sum(1 for x in part if x.get('roles'))} with roles")
+        print(render(report, pinned, args.worst))
+        print()
+        failures += below_floors(report, pinned, name or "")
+        most = floors.max_no_vacancy_false_positives if floors else None
+        if most is not None and len(report.no_vacancy_false_positives) > most:
+            failures.append(f"{title}: {len(report.no_vacancy_false_positives)} pages without vacancies got some")
     if failures:
         print(f"error: below the pinned floor: {'; '.join(failures)}", file=sys.stderr)
         return 1

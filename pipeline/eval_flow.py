@@ -1,4 +1,4 @@
-"""Run the real nightly flow over a folder of labelled pages and score what it published."""
+"""Run the real nightly flow over folders of labelled pages and collect what it published, per page."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipeline.config import Source
 from pipeline.errors import ConfigError
-from pipeline.evaluation import CONTACT_KINDS, Report, score_page
+from pipeline.evaluation import CONTACT_KINDS
 
 _CONTACT_COLUMNS = {"names": "name", "phones": "phone", "emails": "email", "postcodes": "postcode"}
 
@@ -49,24 +49,30 @@ def _predictions(curated: Path) -> dict[str, dict[str, Any]]:
     return predicted
 
 
-def evaluate(labels: list[dict[str, Any]], pages_dir: Path, as_of: dt.date | None) -> Report:
-    """Run the flow over pages_dir in a scratch directory and score it against the labels."""
-    missing = [label["page"] for label in labels if not (pages_dir / label["page"]).is_file()]
+def locate_pages(labels: list[dict[str, Any]], pages_dirs: list[Path]) -> list[Path]:
+    """The file of every labelled page; ConfigError when one is missing or in more than one folder."""
+    found: list[Path] = []
+    missing: list[str] = []
+    for label in labels:
+        hits = [d / label["page"] for d in pages_dirs if (d / label["page"]).is_file()]
+        if len(hits) > 1:
+            raise ConfigError(f"labelled page {label['page']} is in more than one folder: {hits[0]}, {hits[1]}")
+        if hits:
+            found.append(hits[0])
+        else:
+            missing.append(label["page"])
     if missing:
-        raise ConfigError(f"{len(missing)} labelled page(s) not in {pages_dir}: {', '.join(missing[:5])}")
+        folders = ", ".join(str(d) for d in pages_dirs)
+        raise ConfigError(f"{len(missing)} labelled page(s) not in {folders}: {', '.join(missing[:5])}")
+    return found
+
+
+def predict(labels: list[dict[str, Any]], pages_dirs: list[Path], as_of: dt.date | None) -> dict[str, dict[str, Any]]:
+    """Run the flow over the labelled pages in a scratch directory; what it published, per page file name."""
+    files = locate_pages(labels, pages_dirs)
     from flows.nightly import nightly_flow
 
     with tempfile.TemporaryDirectory(prefix="pipeline-eval-") as scratch:
         base = Path(scratch)
-        nightly_flow([Source("eval", None, (pages_dir,))], str(base / "raw"), str(base / "curated"), as_of)
-        predicted = _predictions(base / "curated")
-    empty: dict[str, Any] = {
-        "roles": [],
-        "employer": None,
-        "contacts": {k: set() for k in CONTACT_KINDS},
-        "benefits": set(),
-    }
-    report = Report()
-    for label in labels:
-        score_page(report, label, predicted.get(label["page"], empty))
-    return report
+        nightly_flow([Source("eval", None, tuple(files))], str(base / "raw"), str(base / "curated"), as_of)
+        return _predictions(base / "curated")

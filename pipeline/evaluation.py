@@ -1,13 +1,16 @@
 """`pipeline eval`: run the real flow over labelled pages and score it field by field.
 
 Labels are JSON lines, one page each:
-  {"page": "file name in PAGES_DIR", "employer": "Derby City Council" | null,
-   "roles": [{"title": ..., "salary_min": ..., "salary_max": ..., "salary_period": ..., "closing_date": "YYYY-MM-DD",
-              "hours": ..., "contract": ...}],
+  {"page": "file name in one of the PAGES_DIRs", "split": "dev" | "holdout" (optional),
+   "employer": "Derby City Council" | null,
+   "roles": [{"title": ..., "aliases": [...], "salary_min": ..., "salary_max": ..., "salary_period": ...,
+              "closing_date": "YYYY-MM-DD", "hours": ..., "contract": ...}],
    "contacts": {"names": [...], "phones": ["+44..."], "emails": [...], "postcodes": ["S40 2NT"]},
-   "benefits": ["pension", ...]}
+   "benefits": ["pension", ...], "note": "why it was labelled so (optional)"}
 A role's missing key means "not stated" (null). Scores: per field, true and false positives and false
-negatives summed over pages; roles are matched by normalised title.
+negatives summed over pages (a missed role's stated salary, date, hours and contract count as missed, an
+invented role's as false positives); roles are matched by normalised title (or one of its aliases), employers by
+reference name or else by a normalised name, contact names without honorifics or case.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,18 +102,45 @@ def load_labels(path: Path) -> list[dict[str, Any]]:
     return labels
 
 
-def load_floors(path: Path) -> tuple[dict[str, float], dt.date | None]:
-    """The pinned floors (field -> minimum F1) and the reference date of the development set."""
+@dataclass(frozen=True)
+class Floors:
+    """Pinned minimum F1 per field, overall and per split, and the most vacancies allowed on empty pages."""
+
+    overall: dict[str, float] = field(default_factory=dict)
+    splits: dict[str, dict[str, float]] = field(default_factory=dict)
+    max_no_vacancy_false_positives: int | None = None
+    as_of: dt.date | None = None
+
+
+def _field_floors(raw: Any, path: Path) -> dict[str, float]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"floors file {path}: floors must be a mapping of field to minimum F1")
+    floors = {str(k): float(v) for k, v in raw.items()}
+    unknown = set(floors) - set(FIELDS)
+    if unknown:
+        raise ConfigError(f"floors file {path}: unknown field(s) {', '.join(sorted(unknown))}")
+    return floors
+
+
+def load_floors(path: Path) -> Floors:
+    """The pinned floors file: `floors` (whole set), `split_floors` (per split), `max_no_vacancy_false_positives`."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read floors file {path}: {exc}") from exc
-    floors = {str(k): float(v) for k, v in (data.get("floors") or {}).items()}
-    unknown = set(floors) - set(FIELDS)
-    if unknown:
-        raise ConfigError(f"floors file {path}: unknown field(s) {', '.join(sorted(unknown))}")
+    splits = data.get("split_floors") or {}
+    if not isinstance(splits, dict):
+        raise ConfigError(f"floors file {path}: split_floors must map a split name to its floors")
     as_of = data.get("as_of")
-    return floors, dt.date.fromisoformat(str(as_of)) if as_of else None
+    most = data.get("max_no_vacancy_false_positives")
+    return Floors(
+        _field_floors(data.get("floors"), path),
+        {str(name): _field_floors(raw, path) for name, raw in splits.items()},
+        int(most) if most is not None else None,
+        dt.date.fromisoformat(str(as_of)) if as_of else None,
+    )
 
 
 def _count(score: Score, expected: Any, predicted: Any, same: Callable[[Any, Any], bool]) -> bool:
@@ -139,17 +170,63 @@ def _same_salary(a: tuple[Any, Any, Any], b: tuple[Any, Any, Any]) -> bool:
     return _close(a[0], b[0]) and _close(a[1], b[1]) and a[2] == b[2]
 
 
+_DASHES = re.compile(r"\s*[-–—−]+\s*")
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+", re.IGNORECASE)
+
+
+def match_key(title: str | None) -> str | None:
+    """A title's comparison key: `title_key` with dashes, "&" and punctuation spelled one way."""
+    if not title:
+        return None
+    text = _DASHES.sub(" - ", title.replace("&", " and "))
+    text = re.sub(r"[^\w' ()/:-]+", " ", text).replace(" :", ":")
+    words = [_singular_word(w) for w in title_key(text).split()]
+    return " ".join(words) or None
+
+
+def _singular_word(word: str) -> str:
+    """Every word singular ("teachers of mathematics" ~ "teacher of mathematics"); a key, not a spelling."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "'s")):
+        return word[:-1]
+    return word
+
+
+def _role_keys(role: dict[str, Any]) -> set[str | None]:
+    names = [role.get("title"), *(role.get("aliases") or [])]
+    return {match_key(name) for name in names} or {None}
+
+
 def _match_roles(expected: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> list[tuple[Any, Any]]:
-    """Pairs (expected, predicted) matched by normalised title; unmatched sides paired with None."""
+    """Pairs (expected, predicted) matched by normalised title or alias; unmatched sides paired with None."""
     pool = list(predicted)
     pairs: list[tuple[Any, Any]] = []
     for role in expected:
-        key = title_key(role["title"]) if role.get("title") else None
-        found = next((p for p in pool if (title_key(p["title"]) if p.get("title") else None) == key), None)
+        keys = _role_keys(role)
+        found = next((p for p in pool if match_key(p.get("title")) in keys), None)
         if found is not None:
             pool.remove(found)
         pairs.append((role, found))
     return pairs + [(None, p) for p in pool]
+
+
+def employer_key(name: str | None) -> str | None:
+    """An employer's comparison key: its reference name when known, else the name without case or punctuation."""
+    canonical = canonical_employer(name)
+    if not canonical:
+        return None
+    text = canonical.lower().replace("&", " and ").replace("’", "'")
+    text = re.sub(r"^the\s+", "", text)
+    return re.sub(r"[^a-z0-9]+", " ", text).strip() or None
+
+
+def _contact_key(kind: str, value: str) -> str:
+    if kind == "names":
+        return " ".join(_HONORIFIC.sub("", value.strip()).lower().split())
+    if kind in ("emails", "postcodes"):
+        return value.strip().lower()
+    return value
 
 
 def _score_roles(report: Report, result: PageResult, label: dict[str, Any], predicted: list[dict[str, Any]]) -> None:
@@ -164,16 +241,16 @@ def _score_roles(report: Report, result: PageResult, label: dict[str, Any], pred
             result.notes.append(
                 f"role {'missed' if found is None else 'invented'}: {(expected or found).get('title')!r}"
             )
-        if expected is None or found is None:
-            continue
+        # A missed role misses its stated fields too; an invented role's fields are false positives.
+        want_role, got_role = expected or {}, found or {}
         checks = {
-            "salary": (_salary(expected), _salary(found), _same_salary),
-            "closing_date": (expected.get("closing_date"), found.get("closing_date"), lambda a, b: a == b),
-            "hours": (expected.get("hours"), found.get("hours"), lambda a, b: a == b),
-            "contract": (expected.get("contract"), found.get("contract"), lambda a, b: a == b),
+            "salary": (_salary(want_role), _salary(got_role), _same_salary),
+            "closing_date": (want_role.get("closing_date"), got_role.get("closing_date"), lambda a, b: a == b),
+            "hours": (want_role.get("hours"), got_role.get("hours"), lambda a, b: a == b),
+            "contract": (want_role.get("contract"), got_role.get("contract"), lambda a, b: a == b),
         }
         for name, (want, got, same) in checks.items():
-            if not _count(report.scores[name], want, got, same):
+            if not _count(report.scores[name], want, got, same) and expected is not None and found is not None:
                 result.errors += 1
                 result.notes.append(f"{expected.get('title')!r} {name}: expected {want!r}, got {got!r}")
 
@@ -197,13 +274,15 @@ def score_page(report: Report, label: dict[str, Any], predicted: dict[str, Any])
     _score_roles(report, result, label, predicted["roles"])
     if not label.get("roles") and predicted["roles"]:
         report.no_vacancy_false_positives.append(f"{label['page']}: {len(predicted['roles'])} vacancies")
-    want, got = canonical_employer(label.get("employer")), predicted.get("employer")
-    if not _count(report.scores["employer"], want, got, lambda a, b: a == b):
+    want, got = label.get("employer"), predicted.get("employer")
+    if not _count(report.scores["employer"], employer_key(want), employer_key(got), lambda a, b: a == b):
         result.errors += 1
         result.notes.append(f"employer: expected {want!r}, got {got!r}")
     contacts = label.get("contacts") or {}
     for kind in CONTACT_KINDS:
-        _score_sets(report, result, f"contact_{kind}", set(contacts.get(kind, [])), predicted["contacts"][kind])
+        expected = {_contact_key(kind, v) for v in contacts.get(kind, [])}
+        found = {_contact_key(kind, v) for v in predicted["contacts"][kind]}
+        _score_sets(report, result, f"contact_{kind}", expected, found)
     _score_sets(report, result, "benefits", set(label.get("benefits", [])), predicted["benefits"])
     report.pages.append(result)
 
@@ -231,10 +310,32 @@ def render(report: Report, floors: dict[str, float], worst: int = 8) -> str:
     return "\n".join(lines)
 
 
-def below_floors(report: Report, floors: dict[str, float]) -> list[str]:
-    """Fields whose F1 is under their pinned floor."""
+def below_floors(report: Report, floors: dict[str, float], where: str = "") -> list[str]:
+    """Fields whose F1 is under their pinned floor (`where` names the split in the message)."""
+    prefix = f"{where} " if where else ""
     return [
-        f"{name} {report.scores[name].f1:.3f} < {floor:.3f}"
+        f"{prefix}{name} {report.scores[name].f1:.3f} < {floor:.3f}"
         for name, floor in floors.items()
         if report.scores[name].f1 < floor
     ]
+
+
+EMPTY_PREDICTION: dict[str, Any] = {
+    "roles": [],
+    "employer": None,
+    "contacts": {k: set() for k in CONTACT_KINDS},
+    "benefits": set(),
+}
+
+
+def score_labels(labels: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]) -> Report:
+    """Score every labelled page against what was predicted for it (nothing, when the page gave no rows)."""
+    report = Report()
+    for label in labels:
+        score_page(report, label, predicted.get(label["page"], EMPTY_PREDICTION))
+    return report
+
+
+def splits_of(labels: list[dict[str, Any]]) -> list[str]:
+    """The split names the labels use, in order of first appearance."""
+    return list(dict.fromkeys(str(label["split"]) for label in labels if label.get("split")))
