@@ -137,7 +137,7 @@ def _local_authorities() -> tuple[Employer, ...]:
     return tuple(employers)
 
 
-def _organisations() -> list[tuple[Employer, list[str]]]:
+def _organisations() -> list[tuple[Employer, list[str], bool]]:
     la_by_gss = {e.gss_code: e for e in _local_authorities()}
     data = load_yaml("employers.yaml")
     codes = {**_regions(), **data["nation_region_codes"]}
@@ -155,7 +155,7 @@ def _organisations() -> list[tuple[Employer, list[str]]]:
             org["kind"] in ("childrens_trust", "health_and_social_care_trust"),
             tuple(org["serves"]),
         )
-        found.append((employer, [org["name"], *org["aliases"]]))
+        found.append((employer, [org["name"], *org["aliases"]], bool(org.get("context_only"))))
     return found
 
 
@@ -176,11 +176,15 @@ def gazetteer() -> Gazetteer:
         if la.childrens_services and la.place:
             bare.add(la.place.lower())
     organisations: list[str] = []
-    for org, names in _organisations():
+    for org, names, context_only in _organisations():
         for name in names:
             by_name[_apostrophes(name).lower()] = org
-            # A charity is named in passing as a partner; it counts as an employer only in an employer context.
-            (bare.add(_apostrophes(name).lower()) if org.kind == "charity" else organisations.append(name))
+            # A charity is named in passing as a partner, a regulator as the inspector; they count as employers
+            # only in an employer context ("working for Ofsted").
+            if org.kind == "charity" or context_only:
+                bare.add(_apostrophes(name).lower())
+            else:
+                organisations.append(name)
     data = load_yaml("employers.yaml")
     before = "|".join(f"(?:{c})" for c in data["bare_name_before"])
     after = "|".join(f"(?:{c})" for c in data["bare_name_after"])

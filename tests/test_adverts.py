@@ -60,7 +60,7 @@ LAYOUTS = [
         "<p><strong>Closing Date:</strong> 5pm, Sunday 14 December 2025</p>"
         "<p><strong>Interview date:</strong> 7 January 2026</p>",
         True,
-        [("Social Worker", 37938, 41511, dt.date(2025, 12, 14))],
+        [("Social Worker - Children in Need", 37938, 41511, dt.date(2025, 12, 14))],
     ),
     (
         "year-less closing date takes the coming year",
@@ -81,11 +81,11 @@ LAYOUTS = [
         ],
     ),
     (
-        "heading with a band before the title",
+        "heading with a band before the title (the band goes, the specialism stays)",
         "Belfast Health and Social Care Trust\n\nBand 5 Social Worker - Children's Residential Services\n\n"
         "Salary: £32,242 - £39,205 per annum pro rata\nClosing date: Friday 12th December 2025 at 12 noon\n",
         False,
-        [("Social Worker", 32242, 39205, dt.date(2025, 12, 12))],
+        [("Social Worker - Children's Residential Services", 32242, 39205, dt.date(2025, 12, 12))],
     ),
     (
         "generic heading, title in a field",

@@ -16,18 +16,20 @@ Rules, in order of precedence:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
 
 from pipeline.extract.contacts import extract_postcodes
 from pipeline.extract.dates import extract_dates
-from pipeline.extract.employers import extract_employers
+from pipeline.extract.employers import employer_in_field, extract_employers
 from pipeline.extract.models import Block, DateMention, RoleMention, Salary, VacancyCandidate
-from pipeline.extract.nlp import sentence_at
-from pipeline.extract.roles import role_mentions, title_key
+from pipeline.extract.nlp import sentence_at, singular_title
+from pipeline.extract.roles import clean_title, is_scale_heading, role_mentions, title_key
 from pipeline.extract.salaries import extract_salaries
 from pipeline.extract.terms import (
     extract_contract,
@@ -37,8 +39,86 @@ from pipeline.extract.terms import (
     refers_to_all,
     refers_to_group,
 )
+from pipeline.resources import load_yaml
 
 _TEXT_LEVEL = 99  # units opened in running text close at any heading
+ADVERT_FIELDS = frozenset({"salary", "closing", "hours", "contract", "grade", "reference", "location", "employer"})
+
+
+@dataclass(frozen=True)
+class _Structure:
+    generic: frozenset[str]
+    min_section_facts: int
+    min_card_facts: int
+    max_title_words: int
+    not_title: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _structure() -> _Structure:
+    data = load_yaml("adverts.yaml")
+    return _Structure(
+        frozenset(data["generic_headings"]),
+        int(data["min_section_facts"]),
+        int(data["min_card_facts"]),
+        int(data["max_title_words"]),
+        re.compile("|".join(f"(?:{p})" for p in data["not_title_words"]), re.IGNORECASE),
+    )
+
+
+def is_generic_heading(text: str) -> bool:
+    """True for a heading that names a part of an advert ("Job details", "About the role"), not a post."""
+    return " ".join(text.lower().strip(" :|-–").split()) in _structure().generic
+
+
+_HOURS_LINE = re.compile(
+    r"^(?:full[\s-]?time|part[\s-]?time|job[\s-]?share|\d(?:\.\d+)?\s*fte|\d{1,2}(?:\.\d+)?\s*(?:hours|hrs)"
+    r"(?:\s*(?:per|a|/)\s*week)?|term[\s-]time(?:\s+only)?)\b",
+    re.IGNORECASE,
+)
+
+
+def advert_facts(block: Block) -> set[str]:
+    """The advert facts a block states on its own: a labelled advert field, or a short line of hours or
+    contract words ("Full time", "Permanent", "1.0 fte")."""
+    if block.kind == "field" and block.label in ADVERT_FIELDS:
+        return {block.label}
+    text = block.text.strip(" .,")
+    if len(text.split()) > 6 or block.kind == "heading":
+        return set()
+    facts = set()
+    if _HOURS_LINE.match(text):
+        facts.add("hours")
+    if extract_contract(text) and len(text.split()) <= 4:
+        facts.add("contract")
+    return facts
+
+
+def _section_facts(blocks: list[Block], index: int) -> int:
+    """Advert facts between a heading and the next heading of its level or higher (generic headings such
+    as "Job details" do not end it)."""
+    level = blocks[index].level
+    facts: set[str] = set()
+    count = 0
+    for block in blocks[index + 1 :]:
+        if block.kind == "heading" and block.level <= level and not is_generic_heading(block.text):
+            break
+        found = advert_facts(block) - facts
+        facts |= found
+        count += len(found)
+    return count
+
+
+def _title_like(text: str) -> bool:
+    """A heading without role words that may still title an advert: short, not a sentence, not naming an
+    employer or a campaign ("Children's residential recruitment", "Cornwall Council")."""
+    words = text.split()
+    structure = _structure()
+    return (
+        0 < len(words) <= structure.max_title_words
+        and not text.rstrip().endswith((".", "?", "!"))
+        and not structure.not_title.search(text)
+    )
 
 
 @dataclass
@@ -57,6 +137,8 @@ class _Unit:
     level: int
     group: int
     unnamed: bool = False
+    announced: bool = False  # opened by a recruiting statement ("we are recruiting social workers")
+    facts: set[str] = field(default_factory=set)  # advert facts of its blocks (see advert_facts)
     salary: Salary | None = None
     closing: DateMention | None = None
     evidence: list[str] = field(default_factory=list)
@@ -76,11 +158,15 @@ class _Unit:
         self.add_evidence(fact.sentence)
 
 
+_PAY_POINT_ROW = re.compile(r"^\s*(?:(?:scp|point|pt)\.?\s*)?\d{1,2}\b[^£]*£[^£]+£", re.IGNORECASE)
+
+
 def _facts(block: Block, reference: dt.date | None) -> list[_Fact]:
     text = block.text
     facts: list[_Fact] = []
     label = block.label if block.kind == "field" else None
-    if label not in ("reference", "contact"):  # "Grade: FC6, £30,789 - £33,224" states the salary too
+    # A pay scale's row ("3 EDSA03 £ 42,811 £ 848 £ 43,659 £ 22.19") is a point on a scale, not an advert's pay.
+    if label not in ("reference", "contact") and not _PAY_POINT_ROW.match(text):
         for salary in extract_salaries(text):
             facts.append(_fact("salary", salary, text, text.find(salary.text[:8])))
     # A labelled field other than a closing date ("Contract: fixed term to 31 July 2026") holds no closing date.
@@ -162,8 +248,9 @@ class _Linker:
                 if not listed.has(fact.kind):
                     listed.accept(fact)
 
-    def feed(self, block: Block, all_mentions: list[RoleMention], roles_follow: bool) -> None:
-        """Take the next block: open or close units, attach the facts it states."""
+    def feed(self, block: Block, all_mentions: list[RoleMention], roles_follow: bool, backed: bool = False) -> None:
+        """Take the next block: open or close units, attach the facts it states. `backed`: a heading whose
+        section holds advert fields (it opens an advert whatever its words)."""
         mentions = [m for m in all_mentions if m.anchor]
         if block.kind != "item" and self.list_used:
             self.pending_list.clear()
@@ -173,7 +260,7 @@ class _Linker:
             self.close()
         facts = _facts(block, self.reference)
         if block.kind == "heading":
-            self._heading(block, mentions)
+            self._heading(block, mentions, backed)
         elif mentions:
             self._text_anchor(block, mentions)
         elif refers_forward(block.text) and not facts and not roles_follow:
@@ -182,6 +269,7 @@ class _Linker:
             unit.add_evidence(sentence_at(block.text, block.text.lower().find("following")))
         if self.current is not None:
             self.current.texts.append(block.text)
+            self.current.facts |= advert_facts(block)
             if block.kind == "field" and block.label:
                 self.current.fields.setdefault(block.label, block.text)
         for fact in facts:
@@ -189,11 +277,19 @@ class _Linker:
         if len(all_mentions) > 1 and self.current is not None:
             _salaries_per_title(self.current, block, all_mentions, facts)
 
-    def _heading(self, block: Block, mentions: list[RoleMention]) -> None:
+    def _heading(self, block: Block, mentions: list[RoleMention], backed: bool) -> None:
         unit = self.current
-        if mentions or block.group:
-            # A listing card's heading is its title as the site wrote it (structure before text rules).
-            titles = [block.text] if block.group or not mentions else [m.title for m in mentions]
+        if is_scale_heading(block.text):  # a pay scale's heading: its figures are not an advert's
+            self.close()
+            self.section_units = []
+            return
+        if is_generic_heading(block.text):
+            return  # "Job details", "About the role": a part of the open advert
+        if mentions or block.group or (backed and _title_like(block.text)):
+            # A listing card's heading, or a heading over advert fields, is the title as the site wrote it
+            # (structure before text rules).
+            whole = block.group or not mentions
+            titles = [singular_title(clean_title(block.text))] if whole else [m.title for m in mentions]
             self.open(_Unit(titles, block.level, block.group), block)
             assert self.current is not None
             self.current.add_evidence(block.text)
@@ -206,13 +302,17 @@ class _Linker:
     def _text_anchor(self, block: Block, mentions: list[RoleMention]) -> None:
         unit = self.current
         keys = {title_key(m.title) for m in mentions}
+        unit_keys = [title_key(t) for t in unit.titles] if unit is not None else []
         if unit is not None and (
-            (unit.level != _TEXT_LEVEL and block.kind != "item") or keys <= {title_key(t) for t in unit.titles}
+            (unit.level != _TEXT_LEVEL and block.kind != "item")
+            # the open advert's post named again, perhaps shorter ("a social worker" in a Children's Social
+            # Worker advert)
+            or all(any(k in t for t in unit_keys) for k in keys)
         ):
             unit.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
             return
         titles = list(dict.fromkeys(m.title for m in mentions))
-        self.open(_Unit(titles, _TEXT_LEVEL, block.group), block)
+        self.open(_Unit(titles, _TEXT_LEVEL, block.group, announced=all(m.announced for m in mentions)), block)
         assert self.current is not None
         self.current.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
 
@@ -244,8 +344,9 @@ def _candidates(unit: _Unit, method: str) -> list[VacancyCandidate]:
     contract = extract_contract(unit.fields.get("contract", "")) or extract_contract(text)
     location = unit.fields.get("location") or extract_location(text)
     postcodes = extract_postcodes(unit.fields.get("location", "")) or extract_postcodes(text)
-    employers = extract_employers(unit.fields.get("employer", "") or text)
-    employer = next((e.key for e in employers if e.explicit), None)
+    named = employer_in_field(unit.fields["employer"]) if "employer" in unit.fields else None
+    employers = extract_employers(text) if named is None else []
+    employer = named.key if named else next((e.key for e in employers if e.explicit), None)
     evidence = "\n".join(unit.evidence)
     titles: list[str | None] = list(unit.titles) if unit.titles else [None]
     return [
@@ -283,14 +384,51 @@ def _single_advert(blocks: list[Block], mentions: list[list[RoleMention]], facts
     return []
 
 
+def _is_advert(unit: _Unit) -> bool:
+    """A unit is an advert when it states a salary or closing date, was announced as being recruited to, or
+    (a card, or a section under a title heading) carries enough advert fields."""
+    if unit.salary is not None or unit.closing is not None or unit.announced:
+        return True
+    structure = _structure()
+    if unit.group:
+        return len(unit.facts) >= structure.min_card_facts
+    return unit.level != _TEXT_LEVEL and len(unit.facts) >= structure.min_section_facts
+
+
+def _merge_repeats(units: list[_Unit]) -> list[_Unit]:
+    """One advert per title outside listing cards: a title repeated further down a page ("Applying for:
+    Head of Physics") is the same advert, and what it adds completes the first."""
+    merged: list[_Unit] = []
+    by_title: dict[tuple[str, ...], _Unit] = {}
+    for unit in units:
+        key = tuple(title_key(t) for t in unit.titles)
+        first = by_title.get(key) if unit.titles and not unit.group else None
+        if first is None:
+            merged.append(unit)
+            if unit.titles and not unit.group:
+                by_title[key] = unit
+            continue
+        first.salary = first.salary or unit.salary
+        first.closing = first.closing or unit.closing
+        first.facts |= unit.facts
+        for name, value in unit.fields.items():
+            first.fields.setdefault(name, value)
+        first.texts.extend(unit.texts)
+        for sentence in unit.evidence:
+            first.add_evidence(sentence)
+    return merged
+
+
 def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.date | None) -> list[VacancyCandidate]:
-    """Vacancy candidates of a page: every unit that states a salary or a closing date."""
+    """Vacancy candidates of a page: every unit that states a salary or a closing date, was announced, or
+    sits under a title heading with advert fields."""
     linker = _Linker(reference)
     mentions = [role_mentions(block, doc) for block, doc in zip(blocks, docs, strict=True)]
     for i, block in enumerate(blocks):
-        linker.feed(block, mentions[i], _roles_follow(blocks, mentions, i))
+        backed = block.kind == "heading" and _section_facts(blocks, i) >= _structure().min_section_facts
+        linker.feed(block, mentions[i], _roles_follow(blocks, mentions, i), backed)
     linker.close()
-    units = [u for u in linker.units if u.salary is not None or u.closing is not None]
+    units = _merge_repeats([u for u in linker.units if _is_advert(u)])
     if not units and linker.pending_next:
         units = _single_advert(blocks, mentions, linker.pending_next)
     if len(units) == 1 and linker.pending_next:

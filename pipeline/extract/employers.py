@@ -21,6 +21,18 @@ _WORD = re.compile(r"[A-Za-z][\w'.&-]*")
 # Private providers: capitalised words ending in a company suffix ("Bright Futures Care Ltd").
 COMPANY = re.compile(r"\b(?:[A-Z][\w&'-]*[ \t]+){1,5}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?")
 _NOT_COMPANY_START = {"The", "A", "An", "Our", "At", "By", "For", "With", "From", "And", "Join", "Working"}
+# English NHS trusts by their names' ending: "Oxford Health NHS Foundation Trust".
+NHS_TRUST = re.compile(r"\b(?:[A-Z][\w'-]*[ \t]+(?:and[ \t]+)?){1,8}NHS[ \t]+(?:Foundation[ \t]+)?Trust\b")
+
+
+def _nhs_trusts(text: str) -> Iterator[tuple[int, int, str]]:
+    for match in NHS_TRUST.finditer(text):
+        words = list(re.finditer(r"\S+", match.group(0)))
+        while words and words[0].group(0) in _NOT_COMPANY_START:
+            words.pop(0)
+        if len(words) >= 3:
+            start, end = match.start() + words[0].start(), match.end()
+            yield start, end, text[start:end]
 
 
 def _companies(text: str) -> Iterator[tuple[int, int, str]]:
@@ -101,12 +113,13 @@ def _longest(text: str, gaz: Gazetteer, spans: list[list[re.Match[str]]]) -> Ite
 def extract_employers(text: str) -> list[EmployerMention]:
     """Employer mentions in a passage, in order of appearance."""
     gaz = gazetteer()
-    text = text.replace("’", "'")
+    text = text.replace("’", "'").replace(" & ", " and ")
     explicit = [
         *_councils(text, gaz),
         *_boroughs(text, gaz),
         *_organisations(text, text.lower(), gaz),
         *_companies(text),
+        *_nhs_trusts(text),
     ]
     found = [(s, EmployerMention(key, text[s:e], True)) for s, e, key in explicit]
     for start, end, key in _bare(text, gaz):
@@ -141,3 +154,26 @@ def _trust_for(key: str, named: set[str], gaz: Gazetteer) -> str | None:
         if trust is not None and authority.gss_code in trust.serves:
             return trust.name
     return None
+
+
+_FIELD_EMPLOYER = re.compile(r"^[A-Z0-9][\w'&(),. -]{2,120}$")
+_NOT_EMPLOYER_VALUE = re.compile(
+    r"^(?:nhs|council|local\s+authority|private|public|charity|voluntary|school|academy|"
+    r"children'?s\s+services|social\s+care|various|n/?a|none|confidential|see\s+advert)$",
+    re.IGNORECASE,
+)
+
+
+def employer_in_field(value: str) -> EmployerMention | None:
+    """The employer an employer field names ("School: Churchill Community College", "Employer: Oxford Health
+    NHS Foundation Trust"): the reference name when known, else the name as written."""
+    value = " ".join(value.replace("’", "'").split()).strip(" .,|")
+    if not _FIELD_EMPLOYER.match(value) or _NOT_EMPLOYER_VALUE.match(value) or len(value.split()) > 12:
+        return None
+    known = extract_employers(value)
+    whole = next((m for m in known if m.explicit and len(m.text) >= 0.6 * len(value)), None)
+    if whole is not None:
+        return whole
+    if len(value.split()) < 2:
+        return None
+    return EmployerMention(value, value, True)

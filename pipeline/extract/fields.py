@@ -1,13 +1,21 @@
-"""Labelled advert fields: "Salary: £24,000" on one line, or a label heading followed by its value."""
+"""Labelled advert fields: "Salary: £24,000" on one line, "Salary | £24,000 |" from a flattened table, a label
+line followed by its value (a heading, a `dt`, a list item), and several labels run together on one line.
+
+Text captures glue labels to their neighbours ("Residential CareLocation: Anytown", "POST NO: 1045 GRADE: 9",
+"PermanentAbout the Role"); such lines are split before the label so that no label ends up inside a value.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 from functools import lru_cache
+from itertools import pairwise
 
 from pipeline.extract.models import Block
 from pipeline.resources import load_yaml
+
+MAX_LABEL_CHARS = 40  # a line longer than this is not a bare label
 
 
 @lru_cache(maxsize=1)
@@ -17,23 +25,96 @@ def _labels() -> dict[str, str]:
     return {label: field for field, labels in data.items() for label in labels}
 
 
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _inline() -> re.Pattern[str]:
-    alternation = "|".join(re.escape(label) for label in sorted(_labels(), key=len, reverse=True))
-    return re.compile(rf"^\s*(?P<label>{alternation})\s*[:\-–]\s*(?P<value>\S.*)$", re.IGNORECASE)
+    return re.compile(rf"^\s*(?P<label>{_alternation(list(_labels()))})\s*[:\-–|]\s*(?P<value>\S.*)$", re.IGNORECASE)
+
+
+def _capitalised(words: list[str]) -> str:
+    """The labels with a capital first letter, the rest in any case (labels glued into text are written so)."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(
+        f"{re.escape(w[0].upper())}(?i:{re.escape(w[1:]).replace(chr(92) + ' ', chr(92) + 's+')})" for w in ordered
+    )
+
+
+@lru_cache(maxsize=1)
+def _glue() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(label glued after a word or another field, section heading glued after a word)."""
+    data = load_yaml("fields.yaml")
+    labels = _capitalised(list(_labels()))
+    headings = _capitalised(data["glued_headings"])
+    return (
+        # "CareLocation: X" (lower letter then label) or "... POST NO: 1 GRADE: 9" (a spaced label in capitals
+        # or Title Case, followed by a colon, after some value text).
+        re.compile(rf"(?:(?<=[a-z)])|(?<=\S)\s+)(?=(?:{labels})\s*:\s*\S)"),
+        re.compile(rf"(?<=[a-z)])(?=(?:{headings})\b)"),
+    )
 
 
 def field_of(label: str) -> str | None:
     """The field a written label holds ("Dyddiad cau" -> "closing"), or None."""
     for part in label.split("/"):  # bilingual labels: "Cyflogwr / Employer"
-        field = _labels().get(part.strip().rstrip(":").strip().lower())
+        field = _labels().get(" ".join(part.strip().strip("|").strip().rstrip(":").strip().lower().split()))
         if field:
             return field
     return None
 
 
+def _bare_label(block: Block) -> str | None:
+    """The field of a block that is only a label ("Salary:", "Closing date |", "Grade")."""
+    if len(block.text) >= MAX_LABEL_CHARS:
+        return None
+    return field_of(block.text)
+
+
+def split_glued(text: str) -> list[str]:
+    """A line cut before each label or section heading glued into it (a field line's labels each start a part)."""
+    label_glue, heading_glue = _glue()
+    first = _inline().match(text)
+    value_start = first.start("value") if first else None
+    cuts = {m.start() for m in heading_glue.finditer(text)}
+    for m in label_glue.finditer(text):
+        glued = m.start() > 0 and text[m.start() - 1].islower()
+        if value_start is not None and m.start() < value_start:
+            continue  # inside the line's own label ("Rate of Pay:")
+        if glued or value_start is not None:
+            cuts.add(m.end() if text[m.start() : m.end()].isspace() else m.start())
+    cuts.discard(0)
+    if not cuts:
+        return [text]
+    bounds = [0, *sorted(cuts), len(text)]
+    return [part for a, b in pairwise(bounds) if (part := text[a:b].strip())]
+
+
+def _unglued(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        parts = split_glued(block.text) if block.kind != "heading" else [block.text]
+        out.extend(replace(block, text=part) for part in parts) if len(parts) > 1 else out.append(block)
+    return out
+
+
+def _value_follows(block: Block, nxt: Block | None) -> bool:
+    """True when the next block is the value of a bare label (same card, not a heading or another label)."""
+    if nxt is None or nxt.kind == "heading" or nxt.group != block.group or _bare_label(nxt) is not None:
+        return False
+    if block.kind == "item" or nxt.kind == "item":  # "<li><strong>Salary:</strong><br>£24,000</li>"
+        return nxt.para == block.para
+    return True
+
+
+def _clean_value(text: str) -> str:
+    return text.strip().strip("|").strip()
+
+
 def label_fields(blocks: list[Block]) -> list[Block]:
     """Blocks with label/value pairs turned into `field` blocks (label = the field name)."""
+    blocks = _unglued(blocks)
     out: list[Block] = []
     skip = False
     for i, block in enumerate(blocks):
@@ -41,21 +122,16 @@ def label_fields(blocks: list[Block]) -> list[Block]:
             skip = False
             continue
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        field = field_of(block.text) if block.kind != "item" and len(block.text) < 40 else None
-        if (
-            field
-            and nxt is not None
-            and nxt.kind != "heading"
-            and nxt.group == block.group
-            and field_of(nxt.text) is None
-        ):
-            out.append(replace(nxt, kind="field", label=field))
+        field = _bare_label(block)
+        if field and _value_follows(block, nxt):
+            assert nxt is not None
+            out.append(replace(nxt, kind="field", label=field, text=_clean_value(nxt.text)))
             skip = True
             continue
         match = _inline().match(block.text) if block.kind != "heading" or ":" in block.text else None
-        if match:
+        if match and _clean_value(match["value"]):
             name = field_of(match["label"])
-            out.append(replace(block, kind="field", label=name, text=match["value"].strip()))
+            out.append(replace(block, kind="field", label=name, text=_clean_value(match["value"])))
             continue
         out.append(block)
     return out

@@ -98,6 +98,7 @@ class RoleMention:
     title: str
     text: str
     anchor: bool
+    announced: bool = False  # named in a recruiting statement ("we are recruiting social workers")
 
 
 @dataclass(frozen=True)

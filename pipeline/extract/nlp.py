@@ -223,15 +223,38 @@ def sentence_at(text: str, char: int) -> str:
     return text[start:].strip()
 
 
+def _singular_word(word: str) -> str:
+    lower = word.lower()
+    if lower.endswith("ies") and len(word) > 4:
+        return word[:-3] + ("Y" if word[-1].isupper() else "y")
+    if lower.endswith(("sses", "ches", "shes")):
+        return word[:-2]
+    if lower.endswith("s") and not lower.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=1)
+def _head_words() -> frozenset[str]:
+    data = load_yaml("roles.yaml")
+    return frozenset(h.lower() for h in [*data["heads"], *data["forward_heads"]] if " " not in h)
+
+
 def singular_title(title: str) -> str:
-    """Title with its last word singular and a trailing acronym in brackets removed."""
+    """Title with its head noun singular ("Teachers of Mathematics" -> "Teacher of Mathematics") and a
+    trailing acronym in brackets removed. Without a known head noun, the last word is made singular."""
     title = re.sub(r"\s*\([A-Z]{2,}s?\)\s*$", "", title).strip()
     words = title.split()
-    last = words[-1]
-    if last.lower().endswith("ies") and len(last) > 4:
-        last = last[:-3] + "y"
-    elif last.lower().endswith(("sses", "ches", "shes")):
-        last = last[:-2]
-    elif last.lower().endswith("s") and not last.lower().endswith("ss"):
-        last = last[:-1]
-    return " ".join([*words[:-1], last])
+    if not words:
+        return title
+    heads = _head_words()
+    for i in range(len(words) - 1, -1, -1):
+        bare = words[i].strip("(),:;")
+        singular = _singular_word(bare)
+        if bare.lower() in heads:
+            return title  # the head noun is already singular
+        if singular != bare and singular.lower() in heads:
+            words[i] = words[i].replace(bare, singular)
+            return " ".join(words)
+    words[-1] = _singular_word(words[-1])
+    return " ".join(words)

@@ -11,10 +11,10 @@ from pipeline.extract.adverts import link_adverts
 from pipeline.extract.benefits import extract_benefits
 from pipeline.extract.clean import html_blocks, html_title, parse_html, text_blocks
 from pipeline.extract.contacts import extract_contacts
-from pipeline.extract.employers import extract_employers, primary_employer
+from pipeline.extract.employers import employer_in_field, extract_employers, primary_employer
 from pipeline.extract.fields import label_fields
 from pipeline.extract.jsonld import json_ld_objects, postings
-from pipeline.extract.models import Block, PageExtraction, VacancyCandidate
+from pipeline.extract.models import Block, EmployerMention, PageExtraction, VacancyCandidate
 from pipeline.extract.nlp import analyse
 from pipeline.extract.roles import title_key
 from pipeline.resources import load_yaml
@@ -87,6 +87,11 @@ def _blocks(content: str, is_html: bool) -> tuple[str | None, list[Block], list[
     return title, blocks, []
 
 
+def _field_employers(blocks: list[Block]) -> list[EmployerMention]:
+    found = (employer_in_field(b.text) for b in blocks if b.kind == "field" and b.label == "employer")
+    return [m for m in found if m is not None]
+
+
 def extract_page(
     content: str, is_html: bool, reference: dt.date | None = None, default_employer: str | None = None
 ) -> PageExtraction:
@@ -97,7 +102,11 @@ def extract_page(
     vacancies = _merge_structured(structured, link_adverts(blocks, docs, reference))
     full_text = "\n".join([title or "", *(b.text for b in blocks)])
     employers = extract_employers(full_text)
-    primary = default_employer or primary_employer(employers)
+    named = _field_employers(blocks)
+    # An employer field ("School:", "Employer:", "Company:") names the page's employer when it names one only.
+    primary = default_employer or (named[0].key if len({m.key for m in named}) == 1 else None)
+    primary = primary or primary_employer(employers)
+    employers = [*employers, *(m for m in named if m.key not in {e.key for e in employers})]
     vacancies = [v if v.employer else replace(v, employer=primary) for v in vacancies]
     benefits = [b if b.employer else replace(b, employer=primary) for b in extract_benefits(blocks, docs)]
     return PageExtraction(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span
 
 from pipeline.extract.models import Block, RoleMention
 from pipeline.extract.nlp import ROLES, role_component, singular_title
+from pipeline.reference import gazetteer
 from pipeline.resources import load_yaml
 
 _NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
@@ -22,6 +24,16 @@ class _Cues:
     leading: re.Pattern[str]
     posting: re.Pattern[str]
     recruiting: re.Pattern[str]
+    announcement: re.Pattern[str]
+    prose_stop: frozenset[str]
+    scale: re.Pattern[str]
+    prefixes: tuple[re.Pattern[str], ...]
+    suffixes: tuple[re.Pattern[str], ...]
+    not_post: re.Pattern[str]
+
+
+def _any(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
 
 
 @lru_cache(maxsize=1)
@@ -29,20 +41,90 @@ def _cues() -> _Cues:
     data = load_yaml("roles.yaml")
     leading = "|".join(data["leading_determiners"])
     nouns = "|".join(data["posting_nouns"])
-    recruiting = "|".join(f"(?:{c})" for c in data["recruiting_cues"])
+    recruiting = _any(data["recruiting_cues"])
+    flags = re.IGNORECASE
     return _Cues(
-        re.compile(rf"^\s*(?:(?:{leading})\s+)*$", re.IGNORECASE),
-        re.compile(rf"^\s*(?:\([A-Z]{{2,}}s?\)\s*)?(?:{nouns})\b", re.IGNORECASE),
+        re.compile(rf"^\s*(?:(?:{leading})\s+)*$", flags),
+        re.compile(rf"^\s*(?:\([A-Z]{{2,}}s?\)\s*)?(?:{nouns})\b", flags),
         re.compile(
+            # Adjectives may stand between the cue and a capitalised title ("seeking dedicated and
+            # compassionate Deputy Manager"): lower-case words only, at most four.
             rf"(?:{recruiting})\s+(?:(?:an?|the|{_NUMBER_WORDS}|several|\d+|experienced|qualified|new|"
-            rf"enthusiastic|dedicated|full[\s-]time|part[\s-]time)\s+)*$",
-            re.IGNORECASE,
+            rf"enthusiastic|dedicated|full[\s-]time|part[\s-]time)\s+)*(?-i:(?:[a-z][a-z-]*,?\s+){{0,4}})$",
+            flags,
         ),
+        re.compile(_any(data["announcement_cues"]), flags),
+        frozenset(data["prose_stop_words"]),
+        re.compile(_any(data["scale_headings"]), flags),
+        tuple(re.compile(rf"^(?:{p})", flags) for p in data["title_prefixes"]),
+        tuple(re.compile(p, flags) for p in data["title_suffixes"]),
+        re.compile(_any(data["not_posts"]), flags),
     )
 
 
 def _clean(title: str) -> str:
-    return " ".join(title.replace("’", "'").split()).strip(" -–,:")
+    return " ".join(title.replace("’", "'").split()).strip(" -–,:|")
+
+
+_TRAILING_PART = re.compile(r"\s*(?:\s[-–|]\s|,\s)(?P<part>[^,–|]+?)\s*$")
+_PLACE_WORD = re.compile(r"^(?:[A-Z][\w'’]*(?:-(?:[a-z]{1,5}-)?[A-Z][\w'’]*)*|upon|on|in|under|le|by|the|St\.?)$")
+
+
+def _is_place_or_employer(part: str) -> bool:
+    """True for the trailing part of a title that is where the post is or who offers it, not what it is."""
+    words = part.split()
+    if not words or len(words) > 6:
+        return False
+    if re.search(r"\b(?:Council|Cyngor|Ltd|Limited|LLP|plc|Trust|NHS|HMYOI|HMP|YOI)\b", part) or gazetteer().resolve(
+        part
+    ):
+        return True
+    specialism = _specialism_words()
+    if any(w.lower().strip("()'’") in specialism for w in words):
+        return False
+    return len(words) <= 3 and all(_PLACE_WORD.match(w) for w in words) and words[0][:1].isupper()
+
+
+@lru_cache(maxsize=1)
+def _specialism_words() -> frozenset[str]:
+    return frozenset(load_yaml("roles.yaml")["specialism_words"])
+
+
+def _without_place(title: str) -> str:
+    """The title without trailing places and employers ("Social Worker - Kendal", "Worker - Keys Group Ltd,
+    Telford"), keeping specialisms ("Social Worker - Children in Care")."""
+    while True:
+        match = _TRAILING_PART.search(title)
+        if not match or not match.start() or not _is_place_or_employer(match["part"]):
+            return title
+        title = title[: match.start()].rstrip(" ,-–|")
+
+
+def clean_title(text: str) -> str:
+    """An advertised title without its grade, reference, post count, contract note, place or employer ("Band 6
+    Social Worker - 2 posts" -> "Social Worker"); what the page calls the post is otherwise kept."""
+    cues = _cues()
+    title = _clean(_english_part(text))
+    changed = True
+    while changed and title:
+        changed = False
+        for pattern in cues.prefixes:
+            cut = pattern.sub("", title, count=1)
+            if cut != title and cut.strip():
+                title, changed = _clean(cut), True
+        for pattern in cues.suffixes:
+            cut = pattern.sub("", title, count=1)
+            if cut != title and cut.strip():
+                title, changed = _clean(cut), True
+        cut = _without_place(title)
+        if cut != title and cut.strip():
+            title, changed = _clean(cut), True
+    return title
+
+
+def is_scale_heading(text: str) -> bool:
+    """True for a heading that names a pay scale rather than a post ("Educational Psychologists - Scale A")."""
+    return bool(_cues().scale.search(text))
 
 
 # Between two advertised titles of one sentence: "a Deputy Manager (£32,000) and two Residential Support Workers".
@@ -60,30 +142,152 @@ def _is_anchor(block: Block, span: Span) -> bool:
     return bool(cues.leading.match(before) or cues.posting.match(after) or cues.recruiting.search(before))
 
 
+def is_post(title: str) -> bool:
+    """False for titles that are never employed posts (foster carers, adopters, volunteers)."""
+    return not _cues().not_post.search(title)
+
+
 def role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
+    """Role titles in the block (see `_role_mentions`); foster carers, adopters and volunteers never advertise
+    a post."""
+    return [
+        m if m.anchor is False or is_post(m.title) else replace(m, anchor=False, announced=False)
+        for m in _role_mentions(block, doc)
+    ]
+
+
+def _role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
     """Role titles in the block; in headings and title fields lower-case titles count too.
 
-    `doc` is the block's spaCy doc, or None when the block holds no role vocabulary.
+    `doc` is the block's spaCy doc, or None when the block holds no role vocabulary. A title field's value
+    and a heading that starts with a title are taken whole ("Teacher of Health and Social Care", "Team
+    Manager - Adoption"), without grades or references: structure outranks vocabulary.
     """
     if block.kind == "field" and block.label == "title":
-        title = _clean(re.split(r"\s+[-–|]\s+", _english_part(block.text))[0])
+        title = clean_title(block.text)
         return [RoleMention(singular_title(title), block.text, True)] if title else []
     if doc is None:
         return []
     if block.kind == "heading":
         spans = role_component().find(doc, any_case=True)
-        return [RoleMention(singular_title(_clean(s.text)), s.text, _heads_heading(block.text, s)) for s in spans]
+        if not spans:
+            return []
+        conjoined = any(
+            re.fullmatch(r"\s*(?:and|&|or|,|/)\s*", block.text[a.end_char : b.start_char], re.IGNORECASE)
+            for a, b in pairwise(spans)
+        )
+        first = heading_title(block.text, spans[0]) if not conjoined else _clean(spans[0].text)
+        rest = [] if first != _clean(spans[0].text) and all(s.text in first for s in spans[1:]) else spans[1:]
+        return [RoleMention(singular_title(first), spans[0].text, _heads_heading(block.text, spans[0]))] + [
+            RoleMention(singular_title(_clean(s.text)), s.text, _heads_heading(block.text, s)) for s in rest
+        ]
     mentions: list[RoleMention] = []
     previous: Span | None = None
     for span in doc.spans[ROLES]:
-        anchor = _is_anchor(block, span) or (
-            previous is not None
-            and mentions[-1].anchor
-            and bool(_CONJOINED.match(block.text[previous.end_char : span.start_char]))
+        announced = _announced(block.text, span.start_char)
+        anchor = (
+            announced
+            or _is_anchor(block, span)
+            or (
+                previous is not None
+                and mentions[-1].anchor
+                and bool(_CONJOINED.match(block.text[previous.end_char : span.start_char]))
+            )
         )
-        mentions.append(RoleMention(singular_title(_clean(span.text)), span.text, anchor))
+        mentions.append(RoleMention(singular_title(_clean(span.text)), span.text, anchor, announced))
         previous = span
-    return mentions
+    taken = [(s.start_char, s.end_char) for s in doc.spans[ROLES]]
+    return mentions + _prose_mentions(block, doc, taken)
+
+
+def heading_title(heading: str, span: Span) -> str:
+    """The title a heading gives: the whole heading (cleaned) when it starts with the title found in it,
+    else just the title found ("Join us as a Social Worker" -> "Social Worker")."""
+    whole = clean_title(heading)
+    found = _clean(span.text)
+    at = whole.lower().find(found.lower())
+    if at < 0:
+        return found
+    cues = _cues()
+    lead = [w.strip(":,-–") for w in whole[:at].split()]
+    allowed = _heading_lead_words()
+    if any(
+        w not in allowed and (w[:1].islower() or w in _stop_modifiers() or w.lower() in cues.prose_stop) for w in lead
+    ):
+        return found
+    return whole
+
+
+@lru_cache(maxsize=1)
+def _stop_modifiers() -> frozenset[str]:
+    return frozenset(load_yaml("roles.yaml")["stop_modifiers"])
+
+
+@lru_cache(maxsize=1)
+def _heading_lead_words() -> frozenset[str]:
+    return frozenset(load_yaml("roles.yaml")["heading_lead_words"])
+
+
+def _prose_span(doc: Doc, span: Span, keep_praise: bool = False) -> Span | None:
+    """A title found in any case, cut to the words before its head noun that can belong to a title ("apply
+    for one of our social worker roles" -> "social worker"; "nearly 50 front-line social workers" -> "social
+    workers"). With `keep_praise` (a line that opens with its title), "Newly qualified" stays."""
+    stop = _cues().prose_stop
+    keep = {"newly", "qualified", "experienced", "senior"} if keep_praise else set()
+    start = span.end - 1
+    while (
+        start > span.start
+        and doc[start - 1].is_alpha
+        and (doc[start - 1].lower_ not in stop or doc[start - 1].lower_ in keep)
+    ):
+        start -= 1
+    trimmed = doc[start : span.end]
+    return trimmed if len(trimmed) else None
+
+
+def _announced(text: str, start: int) -> bool:
+    """True when a recruiting statement precedes the offset in its sentence ("the council is recruiting ...")."""
+    before = text[:start]
+    sentence_start = max(before.rfind(". "), before.rfind("; "), before.rfind("? "), before.rfind("! "))
+    return bool(_cues().announcement.search(before[sentence_start + 1 :]))
+
+
+def _prose_mentions(block: Block, doc: Doc, taken: list[tuple[int, int]]) -> list[RoleMention]:
+    """Titles in any case that the text announces as posts: after a recruiting statement in the same sentence
+    ("the council is recruiting 50 social workers and 12 advanced practitioners"), before a posting noun after
+    "our"/"the" ("one of our social worker roles"), or opening a line that states its pay ("Social worker
+    (points 3 to 8): £33,898 to £37,055")."""
+    cues = _cues()
+    text = block.text
+    found: list[RoleMention] = []
+    for span in role_component().find(doc, any_case=True):
+        if any(a < span.end_char and span.start_char < b for a, b in taken):
+            continue
+        opens_line = not text[: span.start_char].strip(" -–•*")
+        trimmed = _prose_span(doc, span, keep_praise=opens_line)
+        if trimmed is None or not any(role_component().is_head(t) for t in trimmed):
+            continue
+        if len(trimmed) == 1 and not opens_line:
+            continue  # a bare "managers" or "specialist" in running text is not a post
+        before = text[: trimmed.start_char]
+        announced = _announced(text, trimmed.start_char)
+        posted = bool(cues.posting.match(text[trimmed.end_char :])) and bool(
+            re.search(r"\b(?:our|these|the|this)\s+(?:\S+\s+){0,1}$", before, re.IGNORECASE)
+        )
+        paid = not before.strip(" -–•*") and "£" in text[trimmed.end_char :]
+        if announced or posted or paid:
+            found.append(RoleMention(_title_case(singular_title(_clean(trimmed.text))), trimmed.text, True, announced))
+    return found
+
+
+_SMALL_WORDS = frozenset({"and", "of", "for", "in", "the", "with", "to", "&"})
+
+
+def _title_case(title: str) -> str:
+    """A title read from running text in lower case, capitalised as a title ("social worker" -> "Social Worker")."""
+    return " ".join(
+        w if w.lower() in _SMALL_WORDS or not w[:1].islower() else w[:1].upper() + w[1:] for w in title.split()
+    )
 
 
 def _english_part(text: str) -> str:

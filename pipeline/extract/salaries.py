@@ -9,8 +9,10 @@ from functools import lru_cache
 from pipeline.extract.models import Salary
 from pipeline.resources import load_yaml
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
-_SEP = r"\s*(?:-|–|—|to|and|until|rising\s+to)\s*"
+# A figure ends where its digits end: "£34,0387" (a misprint) is no amount at all.
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d]|,\d)"
+# Between the figures of a range; a pay scale's name may stand before the second ("MPS £22,917 – UPS £38,633").
+_SEP = r"\s*(?:-|–|—|to|and|until|rising\s+to|increasing\s+to)\s*(?:[A-Z]{2,4}\d*\s*(?=£))?"
 _AMOUNTS = re.compile(
     rf"(?P<c1>£|GBP\s?)\s?(?P<n1>{_NUM})(?P<k1>\s?[kK](?![a-zA-Z]))?"
     rf"(?:{_SEP}(?P<c2>£|GBP\s?)?\s?(?P<n2>{_NUM})(?P<k2>\s?[kK](?![a-zA-Z]))?)?",

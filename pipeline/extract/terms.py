@@ -12,6 +12,7 @@ from pipeline.resources import load_yaml
 @dataclass(frozen=True)
 class _Patterns:
     hours: tuple[tuple[str, re.Pattern[str]], ...]
+    hours_fte: tuple[tuple[str, re.Pattern[str]], ...]
     hours_per_week: re.Pattern[str]
     full_time_min: float
     contract: tuple[tuple[str, re.Pattern[str]], ...]
@@ -32,6 +33,7 @@ def _patterns() -> _Patterns:
     data = load_yaml("terms.yaml")
     return _Patterns(
         _compile(data["hours"]),
+        _compile(data["hours_fte"]),
         re.compile(data["hours_per_week"], re.IGNORECASE),
         float(data["full_time_min_hours"]),
         _compile(data["contract"]),
@@ -53,7 +55,9 @@ def extract_hours(text: str, labelled: bool = False) -> tuple[str | None, float 
     pats = _patterns()
     per_week = pats.hours_per_week.search(text) or (_FIELD_HOURS.search(text) if labelled else None)
     weekly = float(per_week["h"]) if per_week else None
+    unbracketed = re.sub(r"\([^)]*\)", " ", text)
     named = {name for name, pattern in pats.hours if pattern.search(text)}
+    named |= {name for name, pattern in pats.hours_fte if pattern.search(unbracketed)}
     if len(named) == 1:
         return named.pop(), weekly
     if not named and weekly is not None:
