@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -66,9 +66,14 @@ def _structure() -> _Structure:
     )
 
 
+_GRADE_HEADING = re.compile(r"^(?:grade|band|level|scale|scp|point|pay\s+band)\s+[\w.+-]{1,5}$", re.IGNORECASE)
+
+
 def is_generic_heading(text: str) -> bool:
-    """True for a heading that names a part of an advert ("Job details", "About the role"), not a post."""
-    return " ".join(text.lower().strip(" :|-–").split()) in _structure().generic
+    """True for a heading that names a part of an advert ("Job details", "About the role") or a grade ("Grade
+    8", a pay table's row or column label), not a post."""
+    words = " ".join(text.lower().strip(" :|-–").split())
+    return words in _structure().generic or bool(_GRADE_HEADING.match(words))
 
 
 _HOURS_LINE = re.compile(
@@ -138,6 +143,7 @@ class _Unit:
     group: int
     unnamed: bool = False
     announced: bool = False  # opened by a recruiting statement ("we are recruiting social workers")
+    structured: bool = False  # opened by a title field ("Job title: ...")
     facts: set[str] = field(default_factory=set)  # advert facts of its blocks (see advert_facts)
     salary: Salary | None = None
     closing: DateMention | None = None
@@ -145,6 +151,7 @@ class _Unit:
     texts: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
     title_salaries: dict[str, Salary] = field(default_factory=dict)  # salaries stated next to one title
+    later_salaries: list[_Fact] = field(default_factory=list)  # further, different salaries in its section
 
     def add_evidence(self, sentence: str) -> None:
         if sentence and sentence not in self.evidence:
@@ -239,6 +246,8 @@ class _Linker:
             unit.add_evidence(fact.sentence)
         elif fact.group_ref:
             self.pending_next.append(fact)
+        elif fact.kind == "salary":
+            unit.later_salaries.append(fact)  # a column of a flattened pay table, perhaps (see _zip_columns)
         if fact.all_ref:
             for opened in self.section_units:  # "the closing date for all posts is ..."
                 if not opened.has(fact.kind):
@@ -303,16 +312,20 @@ class _Linker:
         unit = self.current
         keys = {title_key(m.title) for m in mentions}
         unit_keys = [title_key(t) for t in unit.titles] if unit is not None else []
+        title_field = block.kind == "field" and block.label == "title"
         if unit is not None and (
-            (unit.level != _TEXT_LEVEL and block.kind != "item")
+            ((unit.level != _TEXT_LEVEL or (unit.structured and not title_field)) and block.kind != "item")
             # the open advert's post named again, perhaps shorter ("a social worker" in a Children's Social
             # Worker advert)
-            or all(any(k in t for t in unit_keys) for k in keys)
+            or keys <= set(unit_keys)
+            or (block.kind != "item" and all(any(k in t for t in unit_keys) for k in keys))
         ):
             unit.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
             return
         titles = list(dict.fromkeys(m.title for m in mentions))
-        self.open(_Unit(titles, _TEXT_LEVEL, block.group, announced=all(m.announced for m in mentions)), block)
+        structured = block.kind == "field" and block.label == "title"
+        announced = all(m.announced for m in mentions)
+        self.open(_Unit(titles, _TEXT_LEVEL, block.group, announced=announced, structured=structured), block)
         assert self.current is not None
         self.current.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
 
@@ -384,6 +397,39 @@ def _single_advert(blocks: list[Block], mentions: list[list[RoleMention]], facts
     return []
 
 
+def _zip_columns(units: list[_Unit]) -> None:
+    """A pay table flattened column by column ("Social Worker Level 1", "Social Worker Level 2", "Team Manager",
+    then "£26,822 to £29,323", "£30,153 to £32,486", ...): title headings with nothing under them, then as many
+    salaries as titles under the last one. The salaries go to the titles in order."""
+    for i, last in enumerate(units):
+        if last.salary is None or not last.later_salaries or last.group:
+            continue
+        run: list[_Unit] = []
+        j = i - 1
+        while j >= 0 and _bare_heading(units[j]) and units[j].level == last.level:
+            run.insert(0, units[j])
+            j -= 1
+        salaries = [last.salary, *(f.value for f in last.later_salaries)]
+        if run and len(salaries) == len(run) + 1:
+            sentences = [last.evidence[-1] if last.evidence else "", *(f.sentence for f in last.later_salaries)]
+            for unit, salary, sentence in zip([*run, last], salaries, sentences, strict=True):
+                unit.salary = salary
+                unit.add_evidence(sentence)
+            last.later_salaries = []
+
+
+def _bare_heading(unit: _Unit) -> bool:
+    """A unit that is a title heading and nothing else (one cell of a flattened header row)."""
+    return (
+        len(unit.texts) == 1
+        and unit.salary is None
+        and unit.closing is None
+        and not unit.facts
+        and unit.level != _TEXT_LEVEL
+        and not unit.group
+    )
+
+
 def _is_advert(unit: _Unit) -> bool:
     """A unit is an advert when it states a salary or closing date, was announced as being recruited to, or
     (a card, or a section under a title heading) carries enough advert fields."""
@@ -392,7 +438,7 @@ def _is_advert(unit: _Unit) -> bool:
     structure = _structure()
     if unit.group:
         return len(unit.facts) >= structure.min_card_facts
-    return unit.level != _TEXT_LEVEL and len(unit.facts) >= structure.min_section_facts
+    return (unit.level != _TEXT_LEVEL or unit.structured) and len(unit.facts) >= structure.min_section_facts
 
 
 def _merge_repeats(units: list[_Unit]) -> list[_Unit]:
@@ -428,6 +474,7 @@ def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.
         backed = block.kind == "heading" and _section_facts(blocks, i) >= _structure().min_section_facts
         linker.feed(block, mentions[i], _roles_follow(blocks, mentions, i), backed)
     linker.close()
+    _zip_columns(linker.units)
     units = _merge_repeats([u for u in linker.units if _is_advert(u)])
     if not units and linker.pending_next:
         units = _single_advert(blocks, mentions, linker.pending_next)
@@ -436,7 +483,22 @@ def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.
             if not units[0].has(fact.kind):
                 units[0].accept(fact)
     found: list[VacancyCandidate] = []
+    seen: dict[str, int] = {}  # title key -> index in found, outside listing cards
     for unit in units:
-        method = "structure" if unit.group or unit.level != _TEXT_LEVEL else "text"
-        found.extend(_candidates(unit, method))
+        method = "structure" if unit.group or unit.level != _TEXT_LEVEL or unit.structured else "text"
+        for candidate in _candidates(unit, method):
+            key = title_key(candidate.title) if candidate.title else None
+            if key is not None and not unit.group and key in seen:
+                # The same post named in two statements of one page: one vacancy, completed by the second.
+                first = found[seen[key]]
+                found[seen[key]] = replace(
+                    first, **{k: getattr(candidate, k) for k in _COMPLETABLE if getattr(first, k) is None}
+                )
+                continue
+            if key is not None and not unit.group:
+                seen[key] = len(found)
+            found.append(candidate)
     return found
+
+
+_COMPLETABLE = ("salary", "closing", "hours", "hours_per_week", "contract", "location_text", "postcode", "employer")

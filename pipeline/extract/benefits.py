@@ -30,6 +30,11 @@ _MONEY = re.compile(r"£\s?(\d[\d,]*(?:\.\d{1,2})?)(?:\s*(?:a|per)\s+(day|hour|w
 class _Cues:
     context: re.Pattern[str]
     heading: re.Pattern[str]
+    topics: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def _words(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:\\b{c}\\b)" for c in patterns), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -37,10 +42,22 @@ def _cues() -> _Cues:
     data = load_yaml("benefits.yaml")
     return _Cues(
         re.compile("|".join(f"(?:{c})" for c in data["context_cues"]), re.IGNORECASE),
-        re.compile("|".join(f"(?:\\b{c}\\b)" for c in data["section_headings"]), re.IGNORECASE),
+        _words(data["section_headings"]),
+        tuple((category, _words(patterns)) for category, patterns in data["topic_headings"].items()),
     )
 
 
+def _section(heading: str) -> str | None:
+    """What a heading opens: "all" (a benefits section), one category (a section about that benefit), or None."""
+    cues = _cues()
+    if cues.heading.search(heading):
+        return "all"
+    return next((category for category, pattern in cues.topics if pattern.search(heading)), None)
+
+
+_GOES_ON = re.compile(
+    r"^\W*(?:these|this|they|it|which)\s+(?:include|includes|including|are|is|means)\b", re.IGNORECASE
+)
 _CLAUSE_BREAK = re.compile(r"[,;:.](?:\s|$)|\s(?:and|plus|with\s+a|as\s+well\s+as)\s(?=[a-z0-9£])")
 
 
@@ -95,22 +112,28 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> lis
     """Benefit mentions of a page, one per category per passage."""
     cues = _cues()
     mentions: list[BenefitMention] = []
-    in_section = False
+    section: str | None = None
     list_intro = False
+    previous_cue = False
     for block, doc in zip(blocks, docs, strict=True):
         if block.kind == "heading":
-            in_section = bool(cues.heading.search(block.text))
+            section = _section(block.text)
             list_intro = False
             continue
-        cue = bool(cues.context.search(block.text))
+        in_section = section is not None
+        # "These include ..." goes on from a cue in the line before. (Additions stated in a salary, "plus
+        # enhancements", are part of the pay: the salary columns keep them.)
+        cue = bool(cues.context.search(block.text)) or (previous_cue and bool(_GOES_ON.match(block.text)))
+        previous_cue = cue
         is_item = block.kind == "item"
         if in_section or cue or (is_item and list_intro):
             named = [m.key for m in sorted(extract_employers(block.text), key=lambda m: not m.explicit)]
-            mentions.extend(
-                _block_benefits(
-                    block, doc, named[0] if named else None, other_if_none=is_item and (in_section or list_intro)
-                )
+            found = _block_benefits(
+                block, doc, named[0] if named else None, other_if_none=is_item and (section == "all" or list_intro)
             )
+            if section not in (None, "all") and not cue and not list_intro:
+                found = [m for m in found if m.category == section]  # a section about one benefit
+            mentions.extend(found)
         if not is_item:
             list_intro = cue and (block.text.rstrip().endswith(":") or len(block.text) <= LIST_INTRO_MAX_CHARS)
     return mentions

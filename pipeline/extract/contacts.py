@@ -35,8 +35,10 @@ def _patterns() -> _Patterns:
     cues = "|".join(f"(?:{c})" for c in data["name_cues"])
     followers = "|".join(f"(?:{f})" for f in data["name_followers"])
     honor = "|".join(data["honorifics"])
+    # A name after a cue: two or three name words, or an honorific and a surname ("call Mrs Hogg on ...").
     name = (
-        rf"(?i:\b(?:{cues}))\s+(?:(?P<hon>{honor})\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})"
+        rf"(?i:\b(?:{cues}))\s+(?:(?P<hon>{honor})\.?\s+(?P<surname>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})"
+        rf"|(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}))"
         rf"(?=\s*(?i:{followers}))"
     )
     noise = "|".join(f"(?:{n})" for n in data["phone_label_noise"])
@@ -52,13 +54,32 @@ def extract_postcodes(text: str) -> list[Postcode]:
     return [Postcode(f"{m['out']} {m['in']}", m.group(0)) for m in _POSTCODE.finditer(text)]
 
 
+# Text captures glue labels to addresses: "Email addressname@trust.nhs.uk", "name@nhs.nettelephone".
+_GLUED_BEFORE = re.compile(r"^(?:e-?mail(?:\s?address)?|address|email:)(?=[a-z0-9])", re.IGNORECASE)
+_GLUED_AFTER = re.compile(
+    r"\.(?P<tld>uk|com|org|net|gov|nhs|scot|wales|cymru|info|ac|sch)(?P<glued>telephone|tel|phone|mobile|fax|"
+    r"website|web|tweet|twitter|contact|or|and|for)$",
+    re.IGNORECASE,
+)
+
+
+def _unglued_email(local: str, domain: str, before: str) -> tuple[str, str]:
+    if re.search(r"e-?mail\s*$", before, re.IGNORECASE) or _GLUED_BEFORE.match(local):
+        local = _GLUED_BEFORE.sub("", local) if _GLUED_BEFORE.match(local) else re.sub(r"^address", "", local)
+    glued = _GLUED_AFTER.search(domain)
+    if glued:
+        domain = domain[: glued.start("glued")]
+    return local, domain
+
+
 def extract_emails(text: str) -> list[str]:
-    """Email addresses, lower-cased domain, in order of appearance."""
+    """Email addresses, lower-cased domain, in order of appearance; labels glued to them are cut off."""
     found: list[str] = []
     for m in EMAIL.finditer(text):
         local, domain = m.group(0).rsplit("@", 1)
+        local, domain = _unglued_email(local, domain, text[max(0, m.start() - 12) : m.start()])
         email = f"{local}@{domain.lower()}".rstrip(".")
-        if email not in found:
+        if local and email not in found:
             found.append(email)
     return found
 
@@ -91,11 +112,12 @@ def extract_names(text: str) -> list[tuple[str, int, int]]:
     pats = _patterns()
     names: list[tuple[str, int, int]] = []
     for m in pats.name.finditer(text):
-        tokens = m["name"].split()
+        group = "surname" if m["surname"] else "name"
+        tokens = m[group].split()
         if any(t in pats.not_name for t in tokens):
             continue
-        name = f"{m['hon']} {m['name']}" if m["hon"] else m["name"]
-        names.append((name, m.start("name"), m.end("name")))
+        name = f"{m['hon']} {m[group]}" if m["hon"] else m[group]
+        names.append((name, m.start(group), m.end(group)))
     names.extend(_chained_names(text, names))
     return sorted(set(names), key=lambda n: n[1])
 
@@ -124,13 +146,26 @@ def _address_lines(blocks: Sequence[Block], index: int, postcode: Postcode) -> s
             break
         lines.insert(0, prev.text.strip(" ,"))
         j -= 1
+    if not lines:  # an address written one line per paragraph (<p> or <div> per line)
+        j = index - 1
+        while j >= 0 and index - j <= 6 and _address_line(blocks[j]):
+            lines.insert(0, blocks[j].text.strip(" ,"))
+            j -= 1
     parts = [p.strip() for line in lines for p in line.split(",") if p.strip()]
     return ", ".join([*parts, postcode.canonical]) if parts else ""
 
 
-def _contacts_in_block(text: str) -> list[ContactPoint]:
+def _address_line(block: Block) -> bool:
+    text = block.text
+    return block.kind in ("paragraph", "item") and len(text.split()) <= 6 and not text.endswith((".", ":", "?"))
+
+
+def _contacts_in_block(text: str, continuation: str = "") -> list[ContactPoint]:
+    """Contact points of one block; `continuation` is the start of the next line of the same paragraph, so that
+    a name wrapped onto it ("please contact\nVioleta Corzo on ...") is still found."""
     points: list[ContactPoint] = []
-    names = extract_names(text)
+    found_next = {name for name, _, _ in extract_names(continuation)} if continuation else set()
+    names = [n for n in extract_names(f"{text} {continuation}".strip()) if n[1] < len(text) or n[0] not in found_next]
     phones = extract_phones(text)
     emails = extract_emails(text)
     used_phones: set[int] = set()
@@ -159,7 +194,8 @@ def extract_contacts(blocks: Sequence[Block]) -> list[ContactPoint]:
     points: list[ContactPoint] = []
     office: tuple[str, str, int, int] | None = None  # address, postcode, block index, para
     for i, block in enumerate(blocks):
-        postcodes = extract_postcodes(block.text)
+        # A job's place ("Location: Thurrock, RM17 6SL", a results card's location line) is not a contact.
+        postcodes = [] if _is_job_location(block) else extract_postcodes(block.text)
         if postcodes:
             address = _address_lines(blocks, i, postcodes[-1])
             office = (address, postcodes[-1].canonical, i, block.para)
@@ -172,11 +208,23 @@ def extract_contacts(blocks: Sequence[Block]) -> list[ContactPoint]:
         elif office and ((block.kind == "heading" and block.para != office[3]) or i - office[2] > MAX_OFFICE_DISTANCE):
             office = None
         text = f"Contact: {block.text}" if block.kind == "field" and block.label == "contact" else block.text
-        for point in _contacts_in_block(text):
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        wrapped = nxt is not None and nxt.para == block.para and nxt.kind == block.kind == "paragraph"
+        for point in _contacts_in_block(text, nxt.text[:80] if wrapped and nxt is not None else ""):
             if office and point.name is None:
                 point = ContactPoint(None, point.phone, point.email, office[0], office[1], point.evidence)
             points.append(point)
     return _merge_offices(points)
+
+
+_CONTACT_CUE = re.compile(r"\b(?:write|send|post|return|address|contact|apply|visit|enquir)", re.IGNORECASE)
+
+
+def _is_job_location(block: Block) -> bool:
+    """A location field, or a line of a listing card that names a place without a contact cue."""
+    if block.kind == "field":
+        return block.label == "location"
+    return bool(block.group) and not _CONTACT_CUE.search(block.text)
 
 
 def _address_evidence(blocks: Sequence[Block], index: int, address: str) -> str:

@@ -78,17 +78,24 @@ def split_glued(text: str) -> list[str]:
     first = _inline().match(text)
     value_start = first.start("value") if first else None
     cuts = {m.start() for m in heading_glue.finditer(text)}
+    label_end = 0
     for m in label_glue.finditer(text):
+        at = m.end() if text[m.start() : m.end()].isspace() else m.start()
+        colon = text.find(":", at)
+        if at < label_end or (value_start is not None and m.start() < value_start):
+            continue  # inside a label already cut ("JOB TITLE:") or the line's own label ("Rate of Pay:")
         glued = m.start() > 0 and text[m.start() - 1].islower()
-        if value_start is not None and m.start() < value_start:
-            continue  # inside the line's own label ("Rate of Pay:")
-        if glued or value_start is not None:
-            cuts.add(m.end() if text[m.start() : m.end()].isspace() else m.start())
+        capitals = text[at:colon].isupper()  # "ROLE ADVERT ROLE TITLE: ..."
+        if glued or capitals or value_start is not None:
+            cuts.add(at)
+            label_end = colon
     cuts.discard(0)
     if not cuts:
         return [text]
     bounds = [0, *sorted(cuts), len(text)]
-    return [part for a, b in pairwise(bounds) if (part := text[a:b].strip())]
+    parts = [part for a, b in pairwise(bounds) if (part := text[a:b].strip())]
+    # A part that now starts with a label may hold further labels ("POST NO: 1045 GRADE: 9").
+    return [piece for part in parts for piece in (split_glued(part) if part != text else [part])]
 
 
 def _unglued(blocks: list[Block]) -> list[Block]:

@@ -241,6 +241,8 @@ def _prose_span(doc: Doc, span: Span, keep_praise: bool = False) -> Span | None:
         and (doc[start - 1].lower_ not in stop or doc[start - 1].lower_ in keep)
     ):
         start -= 1
+    while keep_praise and start > 0 and doc[start - 1].lower_ in keep:  # "Experienced social worker (...): £..."
+        start -= 1
     trimmed = doc[start : span.end]
     return trimmed if len(trimmed) else None
 
