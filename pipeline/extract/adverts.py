@@ -42,7 +42,7 @@ from pipeline.extract.terms import (
 from pipeline.resources import load_yaml
 
 _TEXT_LEVEL = 99  # units opened in running text close at any heading
-ADVERT_FIELDS = frozenset({"salary", "closing", "hours", "contract", "grade", "reference", "location", "employer"})
+JOB_FIELDS = frozenset({"salary", "closing", "hours", "contract", "grade", "reference"})
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,16 @@ _HOURS_LINE = re.compile(
 
 
 def advert_facts(block: Block) -> set[str]:
-    """The advert facts a block states on its own: a labelled advert field, or a short line of hours or
-    contract words ("Full time", "Permanent", "1.0 fte")."""
-    if block.kind == "field" and block.label in ADVERT_FIELDS:
+    """The job facts a block states on its own: a labelled salary, closing date, contract, grade or reference
+    field, an hours field that states working hours, or a short line of hours or contract words ("Full time",
+    "Permanent", "1.0 fte"). A location or employer field alone is no job fact (a service's address and
+    opening hours are not an advert)."""
+    if block.kind == "field" and block.label in JOB_FIELDS:
+        if block.label == "hours" and extract_hours(block.text, labelled=True) == (None, None):
+            return set()
         return {block.label}
+    if block.kind == "field":
+        return set()
     text = block.text.strip(" .,")
     if len(text.split()) > 6 or block.kind == "heading":
         return set()
@@ -208,6 +214,7 @@ class _Linker:
     pending_list: list[_Fact] = field(default_factory=list)
     list_used: bool = False
     list_units: list[_Unit] = field(default_factory=list)  # units opened by the current run of list items
+    loose: list[Block] = field(default_factory=list)  # blocks read while no unit was open
     section_units: list[_Unit] = field(default_factory=list)  # units opened since the last section heading
 
     def close(self) -> None:
@@ -223,6 +230,15 @@ class _Linker:
             self.list_units.append(unit)
         else:
             self.list_units = []
+        if self.pending_next and not unit.group:
+            # Facts stated before the title ("Salary: ...", "Hours: ..." above the heading) are the advert's: so
+            # are the fields and lines they came with.
+            for loose in self.loose:
+                unit.texts.append(loose.text)
+                unit.facts |= advert_facts(loose)
+                if loose.kind == "field" and loose.label:
+                    unit.fields.setdefault(loose.label, loose.text)
+        self.loose = []
         for fact in self.pending_next:
             if not unit.has(fact.kind):
                 unit.accept(fact)
@@ -276,7 +292,9 @@ class _Linker:
             unit = _Unit([], _TEXT_LEVEL, block.group, unnamed=True)
             self.open(unit, block)
             unit.add_evidence(sentence_at(block.text, block.text.lower().find("following")))
-        if self.current is not None:
+        if self.current is None:
+            self.loose.append(block)
+        else:
             self.current.texts.append(block.text)
             self.current.facts |= advert_facts(block)
             if block.kind == "field" and block.label:

@@ -37,6 +37,7 @@ class RoleTitles:
         self.forward = {h.lower() for h in data["forward_heads"]}
         self.stop = set(data["stop_modifiers"])
         self._hashes: set[int] | None = None
+        self._prose_stop: frozenset[str] = frozenset()
         # Words whose presence makes a title possible: heads, their plurals, and forward heads.
         self.triggers = (
             self.heads
@@ -51,7 +52,7 @@ class RoleTitles:
         return word in self.heads or (word.endswith("s") and (word[:-1] in self.heads or word[:-2] in self.heads))
 
     def _modifier(self, token: Token, any_case: bool) -> bool:
-        if token.text in self.stop or not token.is_alpha:
+        if token.text in self.stop or not token.is_alpha or token.lower_ in self._prose_stop:
             return False
         return token.is_title or (token.is_upper and len(token) > 1) or (any_case and token.is_lower)
 
@@ -105,8 +106,16 @@ class RoleTitles:
             self._hashes = {doc.vocab.strings.add(w) for w in self.triggers}
         return self._hashes
 
-    def find(self, doc: Doc, any_case: bool = False) -> list[Span]:
-        """Role-title spans; with any_case (headings, fields) lower-case titles count too."""
+    def find(self, doc: Doc, any_case: bool = False, stop: frozenset[str] = frozenset()) -> list[Span]:
+        """Role-title spans; with any_case (headings, fields) lower-case titles count too. Words in `stop`
+        (lower case) never belong to a title (running text read in any case)."""
+        self._prose_stop = stop
+        try:
+            return self._find(doc, any_case)
+        finally:
+            self._prose_stop = frozenset()
+
+    def _find(self, doc: Doc, any_case: bool) -> list[Span]:
         spans: list[Span] = []
         for i in self._candidates(doc):
             tok = doc[i]
@@ -242,7 +251,7 @@ def _head_words() -> frozenset[str]:
 
 def singular_title(title: str) -> str:
     """Title with its head noun singular ("Teachers of Mathematics" -> "Teacher of Mathematics") and a
-    trailing acronym in brackets removed. Without a known head noun, the last word is made singular."""
+    trailing acronym in brackets removed. Without a known head noun, the title is kept as it is."""
     title = re.sub(r"\s*\([A-Z]{2,}s?\)\s*$", "", title).strip()
     words = title.split()
     if not words:
@@ -256,5 +265,4 @@ def singular_title(title: str) -> str:
         if singular != bare and singular.lower() in heads:
             words[i] = words[i].replace(bare, singular)
             return " ".join(words)
-    words[-1] = _singular_word(words[-1])
-    return " ".join(words)
+    return title  # no head noun to make singular ("Consultant in Community Paediatrics")

@@ -165,7 +165,9 @@ def _role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
     """
     if block.kind == "field" and block.label == "title":
         title = clean_title(block.text)
-        return [RoleMention(singular_title(title), block.text, True)] if title else []
+        if not title or not title[:1].isalpha():  # "Post: 2 Southbank Health Centre" is not a title
+            return []
+        return [RoleMention(singular_title(title), block.text, True)]
     if doc is None:
         return []
     if block.kind == "heading":
@@ -196,8 +198,30 @@ def _role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
         )
         mentions.append(RoleMention(singular_title(_clean(span.text)), span.text, anchor, announced))
         previous = span
+    line_title = _title_line(block, doc)
+    if line_title is not None:
+        return [line_title]
     taken = [(s.start_char, s.end_char) for s in doc.spans[ROLES]]
     return mentions + _prose_mentions(block, doc, taken)
+
+
+_ADVERT_NOUN_END = re.compile(r"\b(?:opportunity|opportunities|vacancy|vacancies)\s*$", re.IGNORECASE)
+
+
+def _title_line(block: Block, doc: Doc) -> RoleMention | None:
+    """A line of a text capture that is a title and nothing else ("Trainee Health Visitor Opportunity"): the
+    advert's heading, though the capture lost the blank line that would make it one."""
+    text = block.text.strip()
+    spans = list(doc.spans[ROLES])
+    if block.kind != "paragraph" or not spans or len(text.split()) > 10 or text.endswith((".", "!", "?", ":", ",")):
+        return None
+    if re.search(r"[£:@]|\d{1,2}/\d{1,2}/\d{2}", text):  # a line that states pay or a date is an advert line
+        return None
+    title = heading_title(text, spans[0])
+    if title == _clean(spans[0].text) and len(title) < 0.7 * len(clean_title(text)):
+        return None
+    announced = bool(_ADVERT_NOUN_END.search(text))
+    return RoleMention(singular_title(title), text, True, announced)
 
 
 def heading_title(heading: str, span: Span) -> str:
@@ -247,6 +271,14 @@ def _prose_span(doc: Doc, span: Span, keep_praise: bool = False) -> Span | None:
     return trimmed if len(trimmed) else None
 
 
+@lru_cache(maxsize=1)
+def _prose_breaks() -> frozenset[str]:
+    """Words that end a title read from running text in any case: stop words and posting nouns."""
+    data = load_yaml("roles.yaml")
+    keep = {"newly", "qualified", "experienced", "senior"}
+    return frozenset(w for w in data["prose_stop_words"] if w not in keep) | frozenset(data["posting_nouns"])
+
+
 def _announced(text: str, start: int) -> bool:
     """True when a recruiting statement precedes the offset in its sentence ("the council is recruiting ...")."""
     before = text[:start]
@@ -262,11 +294,13 @@ def _prose_mentions(block: Block, doc: Doc, taken: list[tuple[int, int]]) -> lis
     cues = _cues()
     text = block.text
     found: list[RoleMention] = []
-    for span in role_component().find(doc, any_case=True):
+    for span in role_component().find(doc, any_case=True, stop=_prose_breaks()):
         if any(a < span.end_char and span.start_char < b for a, b in taken):
             continue
-        opens_line = not text[: span.start_char].strip(" -–•*")
-        trimmed = _prose_span(doc, span, keep_praise=opens_line)
+        trimmed = _prose_span(doc, span, keep_praise=True)  # "Experienced social worker (...): £..." opens a line
+        opens_line = trimmed is not None and not text[: trimmed.start_char].strip(" -–•*")
+        if not opens_line:
+            trimmed = _prose_span(doc, span)
         if trimmed is None or not any(role_component().is_head(t) for t in trimmed):
             continue
         if len(trimmed) == 1 and not opens_line:
