@@ -95,6 +95,85 @@ LAYOUTS = [
         [("Residential Child Care Worker", 30123, 33456, dt.date(2025, 12, 12))],
     ),
     (
+        "structure outranks vocabulary: a title heading over salary and closing-date fields",
+        "<h1>Phlebotomist</h1><dl><dt>Salary</dt><dd>£24,071 - £25,674 per annum</dd>"
+        "<dt>Closing date</dt><dd>14/12/2025</dd></dl>",
+        True,
+        [("Phlebotomist", 24071, 25674, dt.date(2025, 12, 14))],
+    ),
+    (
+        "a title heading with grade, hours and contract fields but no pay figures",
+        "<h1>Orthoptist</h1><ul><li><b>Grade:</b><br>Band 5</li><li><b>Hours:</b><br>Full time</li>"
+        "<li><b>Contract:</b><br>Permanent</li></ul><p>Join our eye clinic team.</p>",
+        True,
+        [("Orthoptist", None, None, None)],
+    ),
+    (
+        "a service's address and opening hours are not an advert",
+        "<h1>Riverside Family Hub</h1><p>Address: 1 River Street, Anytown</p><p>Hours: Monday to Friday, 9am to 5pm</p>"
+        "<p>Drop in for advice on parenting and early help.</p>",
+        True,
+        [],
+    ),
+    (
+        "a pay scale under a heading naming posts is not an advert",
+        "<h2>Family Support Workers - Scale B</h2><p>1 FSW01 £ 24,000 £ 500 £ 24,500</p>"
+        "<p>2 FSW02 £ 25,000 £ 500 £ 25,500</p><p>3 FSW03 £ 26,000 £ 500 £ 26,500</p>",
+        True,
+        [],
+    ),
+    (
+        "prose announcing posts in lower case, each with the pay beside it",
+        "The council is recruiting 20 residential support workers on £26,000 and two deputy home managers on "
+        "£34,000. Applications close on 12 December 2025.",
+        False,
+        [
+            ("Residential Support Worker", 26000, 26000, dt.date(2025, 12, 12)),
+            ("Deputy Home Manager", 34000, 34000, dt.date(2025, 12, 12)),
+        ],
+    ),
+    (
+        "a pay list: one role per line with its own pay",
+        "<p>What we pay:</p><ul><li>Newly qualified social worker (grade 8): £32,000</li>"
+        "<li>Social worker (grade 9): £35,000 to £38,000</li><li>Team manager (grade 12): £48,000 to £52,000</li></ul>",
+        True,
+        [
+            ("Newly Qualified Social Worker", 32000, 32000, None),
+            ("Social Worker", 35000, 38000, None),
+            ("Team Manager", 48000, 52000, None),
+        ],
+    ),
+    (
+        "a pay table flattened column by column in a text capture",
+        "Career grades\n\nSocial Worker Level 1\n\nSocial Worker Level 2\n\nSenior Social Worker\n\n"
+        "Grade 8\n\nSalary range\n£30,000 to £32,000\n\nGrade 9\n\nSalary range\n£33,000 to £35,000\n\n"
+        "Grade 10\n\nSalary range\n£36,000 to £38,000\n",
+        False,
+        [
+            ("Social Worker Level 1", 30000, 32000, None),
+            ("Social Worker Level 2", 33000, 35000, None),
+            ("Senior Social Worker", 36000, 38000, None),
+        ],
+    ),
+    (
+        "labels glued to the text around them in a capture",
+        "Residential Support WorkerLocation: Anytown\nSalary: £25,000 per annumClosing date: 12 December 2025\n",
+        False,
+        [("Residential Support Worker", 25000, 25000, dt.date(2025, 12, 12))],
+    ),
+    (
+        "the title a job description gives in a field, with a grade and a reference",
+        "Job title | Family Group Conference Co-ordinator |\nGrade | H |\nReference | FGC042 |\nKey purpose of job\n",
+        False,
+        [("Family Group Conference Co-ordinator", None, None, None)],
+    ),
+    (
+        "foster carers are approved, not employed",
+        "We are looking for foster carers across the county. Carers receive a weekly allowance.",
+        False,
+        [],
+    ),
+    (
         "campaign without a closing date or salary is not a vacancy",
         "Foster for Kent\n\nKent County Council is looking for 20 new foster carers this winter. Carers receive a "
         "fostering allowance of £450 per week per child.\n",

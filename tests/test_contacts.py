@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract.clean import text_blocks
 from pipeline.extract.contacts import extract_contacts, extract_emails, extract_names, extract_phones, extract_postcodes
+from pipeline.extract.page import extract_page
 from tests.conftest import seed
 
 PHONES = [
@@ -57,6 +58,35 @@ def test_emails() -> None:
         "HLRecruitment@parliament.uk",
         "barryr@parliament.uk",
     ]
+
+
+def test_emails_with_labels_glued_to_them() -> None:
+    assert extract_emails("Email addressjo.bloggs@trust.nhs.uk") == ["jo.bloggs@trust.nhs.uk"]
+    assert extract_emails("jo.bloggs@nhs.nettelephone 01234 567890") == ["jo.bloggs@nhs.net"]
+
+
+def test_names_given_as_where_applications_go() -> None:
+    names = [
+        extract_names("Completed forms should be returned to Ann Lee, the Headteacher's PA, by email")[0][0],
+        extract_names("Forms go to the Headteacher's P.A. Sam Reed sreed@school.org.uk")[0][0],
+        extract_names("For a chat please call Mrs Hogg on 01670 545111")[0][0],
+    ]
+    assert names == ["Ann Lee", "Sam Reed", "Mrs Hogg"]
+
+
+def test_a_jobs_place_is_not_a_contact_but_a_postal_address_is() -> None:
+    page = (
+        "<h1>Team Manager</h1><p>Location: Thurrock, Essex, RM17 6SL</p><p>Salary: £50,000</p>"
+        "<p>Send your form to:</p><p>Recruitment Team</p><p>1 High Street</p><p>Anytown</p><p>AB1 2DE</p>"
+    )
+    postcodes = {c.postcode for c in extract_page(page, True, None).contacts if c.postcode}
+    assert postcodes == {"AB1 2DE"}
+
+
+def test_a_name_wrapped_onto_the_next_line_of_a_capture() -> None:
+    text = "If you have any queries please contact\nJo Bloggs on 01865 815957 or email\n"
+    names = {c.name for c in extract_page(text, False, None).contacts if c.name}
+    assert names == {"Jo Bloggs"}
 
 
 def test_seed_004_offices() -> None:

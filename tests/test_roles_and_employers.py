@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from pipeline.extract.employers import extract_employers, primary_employer
+from pipeline.extract.employers import employer_in_field, extract_employers, primary_employer
 from pipeline.extract.models import Block
 from pipeline.extract.nlp import get_nlp, singular_title
+from pipeline.extract.page import extract_page
 from pipeline.extract.roles import role_mentions
 from pipeline.normalise.roles import classify_role
 from pipeline.reference import gazetteer, soc_titles
@@ -129,6 +132,24 @@ EMPLOYERS = [
     ("Northern Ireland trust", "Belfast Health and Social Care Trust", ["Belfast Health and Social Care Trust"]),
     ("Scottish council", "Aberdeen City Council is an equal opportunities employer.", ["Aberdeen City Council"]),
     ("Welsh council", "Cardiff Council is looking for a Residential Care Worker", ["City of Cardiff Council"]),
+    (
+        "English NHS trust by its name's ending",
+        "Join Oxford Health NHS Foundation Trust today",
+        ["Oxford Health NHS Foundation Trust"],
+    ),
+    (
+        "Scottish health board with an ampersand",
+        "NHS Greater Glasgow & Clyde Specialist Children's Services",
+        ["NHS Greater Glasgow and Clyde"],
+    ),
+    ("government body", "The Youth Custody Service is transforming its workforce", ["Youth Custody Service"]),
+    ("a regulator is not an employer in passing", "Ofsted rated our service good.", []),
+    ("a regulator in an employer context", "Working for Ofsted means inspecting services.", ["Ofsted"]),
+    (
+        "bare name before a recruiting verb",
+        "Monmouthshire is looking for an individual who",
+        ["Monmouthshire County Council"],
+    ),
 ]
 
 
@@ -141,3 +162,31 @@ def test_primary_employer_needs_a_majority() -> None:
     mentions = extract_employers("Derby City Council and Rutland County Council and Derby City Council")
     assert primary_employer(mentions) == "Derby City Council"
     assert primary_employer(extract_employers("Derby City Council and Rutland County Council")) is None
+
+
+FIELD_EMPLOYERS = [
+    ("school field", "Churchill Community College", "Churchill Community College"),
+    ("employer field naming a council", "Thurrock Council", "Thurrock Council"),
+    ("employer field naming an NHS trust", "Oxford Health NHS Foundation Trust", "Oxford Health NHS Foundation Trust"),
+    ("an employer type is not a name", "NHS", None),
+    ("a single word is not a name", "Confidential", None),
+]
+
+
+@pytest.mark.parametrize(("where", "value", "expected"), FIELD_EMPLOYERS, ids=[f[0] for f in FIELD_EMPLOYERS])
+def test_employer_fields(where: str, value: str, expected: str | None) -> None:
+    found = employer_in_field(value)
+    assert (found.key if found else None) == expected
+
+
+def test_page_employer_from_its_employer_field() -> None:
+    page = "<h1>Teacher of Music</h1><p>School: Riverside Academy</p><p>Salary: £30,000</p><p>Closes: 1 June 2026</p>"
+    extraction = extract_page(page, True, dt.date(2026, 5, 1))
+    assert extraction.primary_employer == "Riverside Academy"
+    assert [v.employer for v in extraction.vacancies] == ["Riverside Academy"]
+
+
+def test_singular_head_noun_not_last_word() -> None:
+    assert singular_title("Teachers of Mathematics") == "Teacher of Mathematics"
+    assert singular_title("Consultant in Community Paediatrics") == "Consultant in Community Paediatrics"
+    assert singular_title("Social Workers - Children in Care") == "Social Worker - Children in Care"

@@ -209,7 +209,8 @@ def extract_contacts(blocks: Sequence[Block]) -> list[ContactPoint]:
             office = None
         text = f"Contact: {block.text}" if block.kind == "field" and block.label == "contact" else block.text
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        wrapped = nxt is not None and nxt.para == block.para and nxt.kind == block.kind == "paragraph"
+        # A capture's wrapped line (its first part may have been taken for a heading).
+        wrapped = nxt is not None and nxt.para == block.para and nxt.kind == "paragraph" and block.kind != "item"
         for point in _contacts_in_block(text, nxt.text[:80] if wrapped and nxt is not None else ""):
             if office and point.name is None:
                 point = ContactPoint(None, point.phone, point.email, office[0], office[1], point.evidence)

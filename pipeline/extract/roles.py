@@ -220,6 +220,8 @@ def _title_line(block: Block, doc: Doc) -> RoleMention | None:
     title = heading_title(text, spans[0])
     if title == _clean(spans[0].text) and len(title) < 0.7 * len(clean_title(text)):
         return None
+    if any(w[:1].islower() and w.lower() not in _SMALL_WORDS for w in title.split()):
+        return None  # a title is written in capitals ("within Lancashire hold a ..." is a sentence)
     announced = bool(_ADVERT_NOUN_END.search(text))
     return RoleMention(singular_title(title), text, True, announced)
 
