@@ -180,7 +180,7 @@ def _facts(block: Block, reference: dt.date | None) -> list[_Fact]:
     label = block.label if block.kind == "field" else None
     # A pay scale's row ("3 EDSA03 £ 42,811 £ 848 £ 43,659 £ 22.19") is a point on a scale, not an advert's pay.
     if label not in ("reference", "contact") and not _PAY_POINT_ROW.match(text):
-        for salary in extract_salaries(text):
+        for salary in extract_salaries(text, labelled=label == "salary"):
             facts.append(_fact("salary", salary, text, text.find(salary.text[:8])))
     # A labelled field other than a closing date ("Contract: fixed term to 31 July 2026") holds no closing date.
     for date in extract_dates(text, reference, label) if label in (None, "closing") else ():

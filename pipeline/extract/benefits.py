@@ -128,9 +128,7 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> lis
         is_item = block.kind == "item"
         if in_section or cue or (is_item and list_intro):
             named = [m.key for m in sorted(extract_employers(block.text), key=lambda m: not m.explicit)]
-            found = _block_benefits(
-                block, doc, named[0] if named else None, other_if_none=is_item and (section == "all" or list_intro)
-            )
+            found = _block_benefits(block, doc, named[0] if named else None, other_if_none=is_item and section == "all")
             if section not in (None, "all") and not cue and not list_intro:
                 found = [m for m in found if m.category == section]  # a section about one benefit
             mentions.extend(found)

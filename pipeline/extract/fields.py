@@ -16,6 +16,7 @@ from pipeline.extract.models import Block
 from pipeline.resources import load_yaml
 
 MAX_LABEL_CHARS = 40  # a line longer than this is not a bare label
+_CAMEL = re.compile(r"[a-z)][A-Z]")
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +75,8 @@ def _bare_label(block: Block) -> str | None:
 
 def split_glued(text: str) -> list[str]:
     """A line cut before each label or section heading glued into it (a field line's labels each start a part)."""
+    if ":" not in text and not _CAMEL.search(text):
+        return [text]  # nothing glued: labels need a colon, glued headings a lower-to-capital join
     label_glue, heading_glue = _glue()
     first = _inline().match(text)
     value_start = first.start("value") if first else None

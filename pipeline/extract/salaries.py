@@ -164,11 +164,52 @@ def _qualifier_text(tail: str) -> str:
     return words[:last].rstrip(" ,") if last else ""
 
 
-def extract_salaries(text: str) -> list[Salary]:
-    """All salary figures and ranges in a passage, in order of appearance."""
+# Figures without a currency sign count only where the text says they are pay ("Salary 25,000 - 30,000", the
+# value of a salary field), and only written as money is: thousands grouped by commas.
+_BARE_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{2})?(?![\d]|,\d)"
+_BARE_AMOUNTS = re.compile(rf"(?<![\w£.,/-])(?P<n1>{_BARE_NUM})(?:{_SEP}(?P<n2>{_BARE_NUM}))?")
+_SAYS_SALARY = re.compile(r"\b(?:salary|pay|cyflog)\b", re.IGNORECASE)
+
+
+def extract_salaries(text: str, labelled: bool = False) -> list[Salary]:
+    """All salary figures and ranges in a passage, in order of appearance. `labelled`: the text is the value
+    of a salary field, so figures without a £ sign count too."""
     found: list[Salary] = []
     for match in _AMOUNTS.finditer(text):
         salary = _parse_match(text, match)
         if salary is not None:
             found.append(salary)
+    if not found and "£" not in text and (labelled or _SAYS_SALARY.search(text)):
+        for match in _BARE_AMOUNTS.finditer(text):
+            salary = _parse_bare(text, match, labelled)
+            if salary is not None:
+                found.append(salary)
     return found
+
+
+def _parse_bare(text: str, match: re.Match[str], labelled: bool) -> Salary | None:
+    """A comma-grouped figure or range without a currency sign: in a salary field, or a range or a figure with
+    its period just after the word salary or pay ("Salary 25,000 - 30,000 per annum"); annual unless a period
+    follows."""
+    first = _number(match["n1"], None)
+    second = _number(match["n2"], None) if match["n2"] else None
+    low, high = sorted((first, second if second is not None else first))
+    tail = _sentence_tail(text, match.end())
+    head = text[max(0, match.start() - 40) : match.start()]
+    pats = _patterns()
+    if pats.not_after.search(tail) or pats.not_before.search(head):
+        return None
+    stated = _period_after(tail)
+    if not labelled and (not _SAYS_SALARY.search(head[-30:]) or (second is None and stated is None)):
+        return None
+    period = stated or "year"
+    if (period == "year" and low < MIN_PLAUSIBLE_ANNUAL) or high > MAX_PLAUSIBLE:
+        return None
+    return Salary(
+        min=low,
+        max=high,
+        period=period,
+        text=text[match.start() : match.end()].strip() + _qualifier_text(tail),
+        pro_rata=bool(pats.pro_rata.search(tail[:60])),
+        plus_enhancements=bool(pats.enhancements.search(tail[:60])),
+    )
