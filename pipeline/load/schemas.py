@@ -84,8 +84,14 @@ _VACANCY_COLUMNS = [
     _f("employer_gss_code", _S, "ONS GSS code of the employer when it is a local authority."),
     _f("region_code", _S, "ONS region code (E12...) of the employer; country code for Wales/Scotland/NI."),
     _f("region_name", _S, "ONS region name of the employer."),
-    _f("title", _S, "Role title as written on the page; null when the page names the posts only as a group."),
-    _f("title_normalised", _S, "Role title with the last word singular and a trailing acronym removed."),
+    _f(
+        "title",
+        _S,
+        'Role title as the page advertises it, with its specialism or team ("Social Worker - Children in '
+        'Care"), without grade, reference, number of posts, place or employer; null when the page names the '
+        "posts only as a group.",
+    ),
+    _f("title_normalised", _S, "Role title with its head noun singular and a trailing acronym removed."),
     _f("role_family", _S, "Role family from the vocabulary in pipeline/data/role_families.yaml."),
     _f("soc2020_code", _S, "SOC 2020 unit group (4 digits) of the role family."),
     _f("soc2020_title", _S, "Title of the SOC 2020 unit group."),
@@ -276,8 +282,8 @@ EMPLOYERS = pa.schema(
             _S,
             "county_council, unitary_authority, metropolitan_district, london_borough, district_council, "
             "welsh_principal_area, scottish_council, northern_ireland_district, childrens_trust, "
-            "health_and_social_care_trust, charity, company, "
-            "or other.",
+            "health_and_social_care_trust, charity, nhs (NHS trusts and health boards), central_government "
+            "(government bodies such as the Youth Custody Service), company, or other.",
             False,
         ),
         _f(

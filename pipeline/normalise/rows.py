@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from pipeline.documents import RawDocument, short_hash
-from pipeline.extract.employers import COMPANY
+from pipeline.extract.employers import COMPANY, NHS_TRUST
 from pipeline.extract.models import PageExtraction, VacancyCandidate
 from pipeline.extract.nlp import singular_title
 from pipeline.extract.roles import title_key
@@ -48,7 +48,13 @@ def employer_row(name: str, pages: int) -> Row:
         "gss_code": ref.gss_code if ref else None,
         "region_code": ref.region_code if ref else None,
         "region_name": ref.region_name if ref else None,
-        "kind": ref.kind if ref else "company" if COMPANY.fullmatch(name) else "other",
+        "kind": ref.kind
+        if ref
+        else "company"
+        if COMPANY.fullmatch(name)
+        else "nhs"
+        if NHS_TRUST.fullmatch(name)
+        else "other",
         "childrens_services": bool(ref and ref.childrens_services),
         "serves_gss_codes": list(ref.serves) if ref and ref.serves else None,
         "pages": pages,
