@@ -65,6 +65,7 @@ TITLES = [
         "Residential Support Worker",
     ),
     ("a specialism stays", "Team Manager - Adoption Team", "Team Manager - Adoption Team"),
+    ("a post after a category stays", "Army - Assistant Campaign Manager", "Army - Assistant Campaign Manager"),
     ("a contract note in brackets", "Interim Service Manager (locum)", "Interim Service Manager"),
     ("an advert noun at the end", "Trainee Health Visitor Opportunity", "Trainee Health Visitor"),
     ("a form's prefix", "Applying for: Head of Physics", "Head of Physics"),

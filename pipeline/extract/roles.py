@@ -82,7 +82,15 @@ def _is_place_or_employer(part: str) -> bool:
     specialism = _specialism_words()
     if any(w.lower().strip("()'’") in specialism for w in words):
         return False
+    if any(_singular_word_is_head(w) for w in words):
+        return False  # "Army - Assistant Campaign Manager": the part after the dash is the post itself
     return len(words) <= 3 and all(_PLACE_WORD.match(w) for w in words) and words[0][:1].isupper()
+
+
+def _singular_word_is_head(word: str) -> bool:
+    bare = word.strip("(),.:;'’").lower()
+    heads = role_component().heads
+    return bare in heads or (bare.endswith("s") and bare[:-1] in heads)
 
 
 @lru_cache(maxsize=1)
