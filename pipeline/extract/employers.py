@@ -25,25 +25,25 @@ _NOT_COMPANY_START = {"The", "A", "An", "Our", "At", "By", "For", "With", "From"
 NHS_TRUST = re.compile(r"\b(?:[A-Z][\w'-]*[ \t]+(?:and[ \t]+)?){1,8}NHS[ \t]+(?:Foundation[ \t]+)?Trust\b")
 
 
-def _nhs_trusts(text: str) -> Iterator[tuple[int, int, str]]:
-    for match in NHS_TRUST.finditer(text):
+def _names_ending(pattern: re.Pattern[str], text: str, min_words: int) -> Iterator[tuple[int, int, str]]:
+    """Names that a pattern finds by their ending ("... Ltd", "... NHS Trust"), without leading words such as
+    "The" or "Join" and without a full stop after the name."""
+    for match in pattern.finditer(text):
         words = list(re.finditer(r"\S+", match.group(0)))
         while words and words[0].group(0) in _NOT_COMPANY_START:
             words.pop(0)
-        if len(words) >= 3:
-            start, end = match.start() + words[0].start(), match.end()
-            yield start, end, text[start:end]
-
-
-def _companies(text: str) -> Iterator[tuple[int, int, str]]:
-    for match in COMPANY.finditer(text):
-        words = list(re.finditer(r"\S+", match.group(0)))
-        while words and words[0].group(0) in _NOT_COMPANY_START:
-            words.pop(0)
-        if len(words) >= 2:
+        if len(words) >= min_words:
             start = match.start() + words[0].start()
             end = match.start() + words[-1].end() - words[-1].group(0).endswith(".")
             yield start, end, text[start:end]
+
+
+def _nhs_trusts(text: str) -> Iterator[tuple[int, int, str]]:
+    return _names_ending(NHS_TRUST, text, 3)
+
+
+def _companies(text: str) -> Iterator[tuple[int, int, str]]:
+    return _names_ending(COMPANY, text, 2)
 
 
 def _words_before(text: str, end: int) -> list[re.Match[str]]:
