@@ -1,0 +1,104 @@
+"""Page structure around adverts: which headings name a part of an advert, which blocks state job facts, and
+whether a heading's section holds enough of them to be an advert whatever the heading's words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.extract.models import Block
+from pipeline.extract.terms import extract_contract, extract_hours
+from pipeline.resources import load_yaml
+
+JOB_FIELDS = frozenset({"salary", "closing", "hours", "contract", "grade", "reference"})
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Thresholds and word lists of pipeline/data/adverts.yaml."""
+
+    generic: frozenset[str]
+    min_section_facts: int
+    min_card_facts: int
+    max_title_words: int
+    not_title: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def structure() -> Structure:
+    """The structure rules, read once from pipeline/data/adverts.yaml."""
+    data = load_yaml("adverts.yaml")
+    return Structure(
+        frozenset(data["generic_headings"]),
+        int(data["min_section_facts"]),
+        int(data["min_card_facts"]),
+        int(data["max_title_words"]),
+        re.compile("|".join(f"(?:{p})" for p in data["not_title_words"]), re.IGNORECASE),
+    )
+
+
+_GRADE_HEADING = re.compile(r"^(?:grade|band|level|scale|scp|point|pay\s+band)\s+[\w.+-]{1,5}$", re.IGNORECASE)
+
+
+def is_generic_heading(text: str) -> bool:
+    """True for a heading that names a part of an advert ("Job details", "About the role") or a grade ("Grade
+    8", a pay table's row or column label), not a post."""
+    words = " ".join(text.lower().strip(" :|-–").split())
+    return words in structure().generic or bool(_GRADE_HEADING.match(words))
+
+
+_HOURS_LINE = re.compile(
+    r"^(?:full[\s-]?time|part[\s-]?time|job[\s-]?share|\d(?:\.\d+)?\s*fte|\d{1,2}(?:\.\d+)?\s*(?:hours|hrs)"
+    r"(?:\s*(?:per|a|/)\s*week)?|term[\s-]time(?:\s+only)?)\b",
+    re.IGNORECASE,
+)
+
+
+def advert_facts(block: Block) -> set[str]:
+    """The job facts a block states on its own: a labelled salary, closing date, contract, grade or reference
+    field, an hours field that states working hours, or a short line of hours or contract words ("Full time",
+    "Permanent", "1.0 fte"). A location or employer field alone is no job fact (a service's address and
+    opening hours are not an advert)."""
+    if block.kind == "field" and block.label in JOB_FIELDS:
+        if block.label == "hours" and extract_hours(block.text, labelled=True) == (None, None):
+            return set()
+        return {block.label}
+    if block.kind == "field":
+        return set()
+    text = block.text.strip(" .,")
+    if len(text.split()) > 6 or block.kind == "heading":
+        return set()
+    facts = set()
+    if _HOURS_LINE.match(text):
+        facts.add("hours")
+    if extract_contract(text) and len(text.split()) <= 4:
+        facts.add("contract")
+    return facts
+
+
+def section_facts(blocks: list[Block], index: int) -> int:
+    """Advert facts between a heading and the next heading of its level or higher (generic headings such
+    as "Job details" do not end it)."""
+    level = blocks[index].level
+    facts: set[str] = set()
+    count = 0
+    for block in blocks[index + 1 :]:
+        if block.kind == "heading" and block.level <= level and not is_generic_heading(block.text):
+            break
+        found = advert_facts(block) - facts
+        facts |= found
+        count += len(found)
+    return count
+
+
+def title_like(text: str) -> bool:
+    """A heading without role words that may still title an advert: short, not a sentence, not naming an
+    employer or a campaign ("Children's residential recruitment", "Cornwall Council")."""
+    words = text.split()
+    thresholds = structure()
+    return (
+        0 < len(words) <= thresholds.max_title_words
+        and not text.rstrip().endswith((".", "?", "!"))
+        and not thresholds.not_title.search(text)
+    )
