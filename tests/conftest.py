@@ -28,10 +28,15 @@ def shared_path(*parts: str) -> Path:
 
 
 def seed(prefix: str) -> Path:
-    """The seed capture whose name starts with the prefix ("001")."""
-    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    """The seed capture whose name starts with the prefix ("001"); skips without ../shared (see shared_path)."""
+    matches = sorted(shared_path("seeds").glob(f"{prefix}_*.txt"))
     assert matches, f"seed {prefix} not found in {SEEDS}"
     return matches[0]
+
+
+def fixture(name: str) -> Path:
+    """A Civil Service Jobs fixture page; skips without ../shared (see shared_path)."""
+    return shared_path("fixtures", "civil-service-jobs", name)
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +56,7 @@ def seeds_curated(prefect_harness: None, tmp_path_factory: pytest.TempPathFactor
     from pipeline.config import Source
 
     base = tmp_path_factory.mktemp("seeds")
-    nightly_flow([Source("seeds", None, (SEEDS,))], str(base / "raw"), str(base / "curated"), None)
+    nightly_flow([Source("seeds", None, (shared_path("seeds"),))], str(base / "raw"), str(base / "curated"), None)
     return base / "curated"
 
 

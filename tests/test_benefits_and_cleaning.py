@@ -12,7 +12,7 @@ from pipeline.extract.clean import html_blocks, parse_html, text_blocks
 from pipeline.extract.decode import decode_bytes
 from pipeline.extract.nlp import analyse
 from pipeline.extract.page import extract_page
-from tests.conftest import FIXTURES, seed
+from tests.conftest import fixture, seed
 
 
 def _benefits(text: str) -> set[str]:
@@ -60,7 +60,7 @@ def test_broken_html_still_extracts() -> None:
 
 
 def test_decode_detects_windows_1252_from_the_page() -> None:
-    decoded = decode_bytes((FIXTURES / "job_detail_page.html").read_bytes())
+    decoded = decode_bytes(fixture("job_detail_page.html").read_bytes())
     assert decoded.encoding == "cp1252" and "£53,730" in decoded.text and "you’ll" in decoded.text
 
 
@@ -77,7 +77,7 @@ def test_decode_utf8_and_bom() -> None:
 
 
 def test_civil_service_detail_page() -> None:
-    text = decode_bytes((FIXTURES / "job_detail_page.html").read_bytes()).text
+    text = decode_bytes(fixture("job_detail_page.html").read_bytes()).text
     page = extract_page(text, True, dt.date(2023, 6, 20))
     (vacancy,) = page.vacancies
     assert vacancy.title == "Head of Policy Research"
@@ -91,7 +91,7 @@ def test_civil_service_detail_page() -> None:
 
 @pytest.mark.parametrize("name", ["result_page1.html", "result_page2.html"])
 def test_civil_service_listing_pages(name: str) -> None:
-    text = decode_bytes((FIXTURES / name).read_bytes()).text
+    text = decode_bytes(fixture(name).read_bytes()).text
     page = extract_page(text, True, dt.date(2023, 6, 20))
     assert page.page_kind == "listing"
     assert len(page.vacancies) >= 20
