@@ -46,7 +46,7 @@ def _source(entry: Any, index: int, base: Path) -> Source:
     paths = _strings(entry, "paths", where)
     crawl = _crawl_spec(entry, where)
     if not paths and crawl is None:
-        raise ConfigError(f"{where}: 'paths' (local files or folders) or 'start_urls'/'sitemap' must be given")
+        raise ConfigError(f"{where}: 'paths' (local files or folders) or 'start_urls'/'sitemap'/'feeds' must be given")
     employer = entry.get("employer")
     if employer is not None and not isinstance(employer, str):
         raise ConfigError(f"{where}: 'employer' must be text")
@@ -62,6 +62,8 @@ _CRAWL_KEYS = {
     "max_depth",
     "max_pages",
     "revisit_days",
+    "feeds",
+    "follow_feed_links",
 }
 
 
@@ -76,11 +78,15 @@ def _strings(entry: dict[str, Any], key: str, where: str) -> list[str]:
 def _crawl_spec(entry: dict[str, Any], where: str) -> CrawlSpec | None:
     start_urls = _strings(entry, "start_urls", where)
     sitemap = entry.get("sitemap")
-    if not start_urls and not sitemap:
+    feeds = _strings(entry, "feeds", where)
+    if not start_urls and not sitemap and not feeds:
         if set(entry) & _CRAWL_KEYS:
-            raise ConfigError(f"{where}: crawl settings need 'start_urls' or 'sitemap'")
+            raise ConfigError(f"{where}: crawl settings need 'start_urls', 'sitemap' or 'feeds'")
         return None
-    for url in [*start_urls, *([sitemap] if sitemap else [])]:
+    follow_feed_links = entry.get("follow_feed_links", False)
+    if not isinstance(follow_feed_links, bool):
+        raise ConfigError(f"{where}: 'follow_feed_links' must be true or false")
+    for url in [*start_urls, *([sitemap] if sitemap else []), *feeds]:
         if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
             raise ConfigError(f"{where}: not an http(s) URL: {url!r}")
     for pattern in _strings(entry, "follow", where):
@@ -108,19 +114,25 @@ def _crawl_spec(entry: dict[str, Any], where: str) -> CrawlSpec | None:
         limits["max_depth"],
         limits["max_pages"],
         float(revisit),
+        tuple(feeds),
+        follow_feed_links,
     )
 
 
 def _politeness(value: Any, path: Path) -> Politeness:
     if value is None:
         return Politeness()
-    if not isinstance(value, dict) or set(value) - {"min_delay", "max_concurrency", "obey_robots"}:
-        raise ConfigError(f"sources file {path}: 'politeness' takes min_delay, max_concurrency and obey_robots")
+    keys = {"min_delay", "max_concurrency", "obey_robots", "defer_after"}
+    if not isinstance(value, dict) or set(value) - keys:
+        raise ConfigError(
+            f"sources file {path}: 'politeness' takes min_delay, max_concurrency, obey_robots and defer_after"
+        )
     try:
         return Politeness(
             float(value.get("min_delay", 2.0)),
             int(value.get("max_concurrency", 1)),
             bool(value.get("obey_robots", True)),
+            max(1, int(value.get("defer_after", 3))),
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"sources file {path}: bad 'politeness' value: {exc}") from exc

@@ -37,7 +37,7 @@ def test_missing_path_is_a_one_line_error(tmp_path: Path, capsys: pytest.Capture
         ("sources: [", "not valid YAML"),
         ("sources: []", "at least one source"),
         ("sources:\n  - id: Bad Id\n    paths: [x]\n", "'id' must be"),
-        ("sources:\n  - id: a\n", "'start_urls'/'sitemap' must be given"),
+        ("sources:\n  - id: a\n", "'start_urls'/'sitemap'/'feeds' must be given"),
         ("sources:\n  - id: a\n    start_urls: [ftp://x]\n", "not an http"),
         ("sources:\n  - id: a\n    start_urls: [http://x]\n    follow: ['(']\n", "bad 'follow' pattern"),
         ("sources:\n  - id: a\n    paths: [x]\n  - id: a\n    paths: [y]\n", "duplicate source id"),

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.acquire.addresses import host_key
 from pipeline.acquire.crawl import Crawler, CrawlResult, CrawlSpec, normalise_url
-from pipeline.acquire.http import Fetcher, FetchSettings
+from pipeline.acquire.http import Fetcher, FetchSettings, Open
 from pipeline.acquire.politeness import HostPolicies, Politeness
 from pipeline.acquire.rawstore import RawStore
 from pipeline.extract.decode import decode_bytes
@@ -126,17 +127,27 @@ def test_retry_after_is_honoured_for_429(site: tuple[Site, str], tmp_path: Path)
     assert result.log[-1]["attempts"] == 2 and result.documents
 
 
-def test_transient_503_is_retried_but_500_and_404_are_not(site: tuple[Site, str], tmp_path: Path) -> None:
+def test_transient_503_and_500_are_retried_but_404_and_403_are_not(site: tuple[Site, str], tmp_path: Path) -> None:
     server, base = site
     server.routes["/jobs"] = lambda h: send(
-        h, 200, page("Jobs", '<a href="/flaky">f</a><a href="/broken">b</a><a href="/gone">g</a>')
+        h,
+        200,
+        page(
+            "Jobs",
+            '<a href="/flaky">f</a><a href="/blip">b</a><a href="/broken">x</a><a href="/gone">g</a>'
+            '<a href="/forbidden">n</a>',
+        ),
     )
     server.routes["/flaky"] = lambda h: send(h, 503) if server.hits["/flaky"] < 3 else send(h, 200, page("Ok", ""))
+    server.routes["/blip"] = lambda h: send(h, 500) if server.hits["/blip"] < 2 else send(h, 200, page("Ok", ""))
     server.routes["/broken"] = lambda h: send(h, 500)
+    server.routes["/forbidden"] = lambda h: send(h, 403)
     result, _ = _crawl(base, tmp_path, max_depth=1)
-    assert server.hits["/flaky"] == 3 and server.hits["/broken"] == 1 and server.hits["/gone"] == 1
+    assert server.hits["/flaky"] == 3 and server.hits["/blip"] == 2, "503 and 500 are retried"
+    assert server.hits["/broken"] == FAST.max_attempts, "a lasting 500 is retried up to the cap"
+    assert server.hits["/gone"] == 1 and server.hits["/forbidden"] == 1, "404 and 403 are not retried"
     reasons = {r.url.removeprefix(base): r.reason for r in result.rejects}
-    assert reasons == {"/broken": "HTTP 500", "/gone": "HTTP 404"}
+    assert reasons == {"/broken": "HTTP 500 after 3 attempts", "/gone": "HTTP 404", "/forbidden": "HTTP 403"}
 
 
 def _reset(handler: BaseHTTPRequestHandler) -> None:
@@ -255,7 +266,7 @@ def test_user_agent_names_the_project_and_the_operators_contact(
     monkeypatch.setenv("PIPELINE_CRAWLER_CONTACT", "mailto:data-team@example.org")
     server.routes["/jobs"] = lambda h: send(h, 200, page("Jobs", ""))
     fetcher = Fetcher(FetchSettings())
-    fetcher.fetch(base + "/jobs")
+    fetcher.fetch(base + "/jobs", guard=Open(frozenset({host_key(base)})))
     agent = server.log[-1][1]["User-Agent"]
     assert agent.startswith("childrens-services-recruitment-pipeline/") and "mailto:data-team@example.org" in agent
 

@@ -51,8 +51,8 @@ def page(title: str, body: str) -> bytes:
     return f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>".encode()
 
 
-def serve(site: Site) -> tuple[ThreadingHTTPServer, str]:
-    """Start the site on a free port of 127.0.0.1; returns (server, base URL)."""
+def serve(site: Site, host: str = "127.0.0.1") -> tuple[ThreadingHTTPServer, str]:
+    """Start the site on a free port of a loopback address (127.0.0.1 unless told); returns (server, base URL)."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -66,10 +66,10 @@ def serve(site: Site) -> tuple[ThreadingHTTPServer, str]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer((host, 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    return server, f"http://{host}:{server.server_address[1]}"
 
 
 def gzip_bomb(size: int) -> bytes:

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -14,6 +15,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
+from pipeline.acquire.addresses import host_key, refusal
+from pipeline.acquire.feeds import item_document, read_feed
 from pipeline.acquire.http import Fetcher, FetchResult
 from pipeline.acquire.local import Reject
 from pipeline.acquire.politeness import HostPolicies
@@ -39,6 +42,8 @@ class CrawlSpec:
     # A page seen before is not requested again while its linking page is unchanged (304) and it was
     # checked within this many days; it is reused as unchanged. Start pages are always requested.
     revisit_days: float = 7.0
+    feeds: tuple[str, ...] = ()  # RSS/Atom/ATS feeds; each item becomes a document (see feeds.py)
+    follow_feed_links: bool = False  # also crawl each item's link for the full advert (depth 0)
 
 
 @dataclass
@@ -96,6 +101,48 @@ def _sitemap_urls(body: bytes) -> tuple[list[str], list[str]]:
     return ([], locs) if is_index else (locs, [])
 
 
+class SourceGuard:
+    """What every URL and redirect hop of one source's crawl must pass before it is requested: the source's
+    domains, a public address (or one of the source's own start hosts), a host not deferred, robots.txt."""
+
+    def __init__(self, policies: HostPolicies, domains: tuple[str, ...], start_urls: tuple[str, ...]) -> None:
+        self.policies = policies
+        self.domains = domains
+        # Start hosts on a private or loopback address (a local test site, an intranet) are the operator's
+        # choice: those exact hosts, and only they, may be connected to.
+        self._exempt = frozenset(host_key(u) for u in start_urls if refusal(u, ()) and not _unresolvable(u))
+        self._addresses: dict[str, str | None] = {}
+
+    def check(self, url: str) -> str | None:
+        """Why the URL may not be requested, or None."""
+        if not in_domains(url, self.domains):
+            return f"outside the source's domains ({urlsplit(url).hostname})"
+        key = host_key(url)
+        if key not in self._addresses:
+            self._addresses[key] = refusal(url, self._exempt)
+        reason = self._addresses[key] or self.policies.deferred(url)
+        if reason:
+            return reason
+        return None if self.policies.allowed(url, self._exempt) else "disallowed by robots.txt"
+
+    def slot(self, url: str) -> AbstractContextManager[None]:
+        """The host's gate."""
+        return self.policies.gate(url, self._exempt).slot()
+
+    def exempt(self) -> frozenset[str]:
+        """The source's start hosts that are on a private or loopback address."""
+        return self._exempt
+
+    def note(self, url: str, failed: bool) -> None:
+        """Count the host's consecutive failures (see HostPolicies.note)."""
+        self.policies.note(url, failed)
+
+
+def _unresolvable(url: str) -> bool:
+    reason = refusal(url, ())
+    return bool(reason and "does not resolve" in reason)
+
+
 class Crawler:
     """Crawls one source with a shared fetcher and host policies."""
 
@@ -119,8 +166,12 @@ class Crawler:
         self.employer = employer
         self.workers = workers
         self.previous = store.previous(source_id)
-        self.domains = spec.allowed_domains or tuple(urlsplit(u).hostname or "" for u in spec.start_urls)
+        self.domains = spec.allowed_domains or tuple(
+            urlsplit(u).hostname or "" for u in (*spec.start_urls, *spec.feeds)
+        )
         self.follow = [re.compile(p) for p in spec.follow]
+        self.guard = SourceGuard(policies, self.domains, (*spec.start_urls, *spec.feeds))
+        self.bases: dict[str, str] = {}  # URL -> the URL it redirected to
 
     def _log(
         self, result: CrawlResult, url: str, fetched: FetchResult | None, error: str | None, from_cache: bool = False
@@ -135,6 +186,9 @@ class Crawler:
                 "attempts": fetched.attempts if fetched else 0,
                 "from_cache": from_cache,
                 "error": error,
+                "final_url": fetched.final_url if fetched else None,
+                "redirects": list(fetched.redirects) if fetched and fetched.redirects else None,
+                "refused": fetched.refused if fetched else None,
                 "fetched_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
             }
         )
@@ -148,10 +202,9 @@ class Crawler:
 
     def _get(self, url: str) -> FetchResult:
         previous = self.previous.get(url)
-        with self.policies.gate(url).slot():
-            return self.fetcher.fetch(
-                url, previous.etag if previous else None, previous.last_modified if previous else None
-            )
+        return self.fetcher.fetch(
+            url, previous.etag if previous else None, previous.last_modified if previous else None, self.guard
+        )
 
     def _recent(self, previous: RawDocument) -> bool:
         age = dt.datetime.now(dt.UTC) - previous.fetched_at
@@ -164,10 +217,6 @@ class Crawler:
             self._log(result, url, None, None, from_cache=True)  # not requested: nothing points to a change
             result.unchanged.append(previous)
             return self.store.read(previous.raw_path), True
-        if not self.policies.allowed(url):
-            self._log(result, url, None, "disallowed by robots.txt")
-            result.rejects.append(Reject(self.source_id, url, "fetch", "disallowed by robots.txt"))
-            return None, False
         fetched = self._get(url)
         if fetched.not_modified and previous is not None:
             self._log(result, url, fetched, None, from_cache=True)
@@ -182,6 +231,8 @@ class Crawler:
             result.rejects.append(Reject(self.source_id, url, "fetch", reason, gone=gone))
             return None, False
         self._log(result, url, fetched, None)
+        if fetched.final_url and fetched.final_url != url:
+            self.bases[url] = fetched.final_url  # its relative links are relative to where it was found
         sha, relative = self.store.put(fetched.body)
         content_type = "text/plain" if (fetched.content_type or "").startswith("text/plain") else "text/html"
         document = RawDocument(
@@ -206,20 +257,49 @@ class Crawler:
         seen: set[str] = set()
         while queue and len(seen) < 20:
             url = normalise_url(queue.pop(0) or "")
-            if not url or url in seen or not in_domains(url, self.domains):
+            if not url or url in seen:
                 continue
             seen.add(url)
-            if not self.policies.allowed(url):
-                self._log(result, url, None, "disallowed by robots.txt")
-                continue
-            with self.policies.gate(url).slot():
-                fetched = self.fetcher.fetch(url)
+            fetched = self.fetcher.fetch(url, guard=self.guard)
             self._log(result, url, fetched, fetched.error)
             if fetched.ok:
                 found, nested = _sitemap_urls(fetched.body)
                 pages.extend(found)
                 queue.extend(nested)
         return pages
+
+    def _feed_documents(self, result: CrawlResult) -> list[str]:
+        """Read the source's feeds: one document per item (its structured fields as a JobPosting); returns the
+        items' links, to crawl when `follow_feed_links` is set."""
+        links: list[str] = []
+        for feed_url in self.spec.feeds:
+            url = normalise_url(feed_url) or feed_url
+            fetched = self.fetcher.fetch(url, guard=self.guard)
+            self._log(result, url, fetched, fetched.error)
+            if not fetched.ok:
+                gone = fetched.status in (404, 410)
+                result.rejects.append(Reject(self.source_id, url, "fetch", fetched.error or "no feed", gone=gone))
+                continue
+            self.store.put(fetched.body)  # the feed as it was read, for provenance
+            for number, item in enumerate(read_feed(fetched.body), 1):
+                link = normalise_url(item.link, url) if item.link and "://" in item.link else None
+                if link and in_domains(link, self.domains):
+                    links.append(link)
+                body = item_document(item)
+                sha, relative = self.store.put(body)
+                document = RawDocument(
+                    self.source_id,
+                    f"{link or url}#feed-item-{item.reference or number}",
+                    sha,
+                    relative,
+                    dt.datetime.now(dt.UTC).replace(microsecond=0),
+                    "text/html",
+                    len(body),
+                    self.employer,
+                )
+                self.store.record(document)
+                result.documents.append(document)
+        return links if self.spec.follow_feed_links else []
 
     def _wanted(self, url: str, picked: set[str]) -> bool:
         if not in_domains(url, self.domains):
@@ -229,13 +309,15 @@ class Crawler:
         return url in picked or any(p.search(url) for p in self.follow)
 
     def _next_level(self, url: str, body: bytes) -> list[str]:
-        links, picked = _links(body, url, self.spec.follow_selectors)
+        links, picked = _links(body, self.bases.get(url, url), self.spec.follow_selectors)
         return [link for link in links if self._wanted(link, picked)]
 
     def run(self) -> CrawlResult:
         """Crawl breadth first: start URLs and sitemap pages at depth 0, their links at depth 1, ..."""
         result = CrawlResult()
-        starts = [u for u in (normalise_url(s) for s in (*self.spec.start_urls, *self._sitemap_pages(result))) if u]
+        feed_links = self._feed_documents(result)
+        listed = (*self.spec.start_urls, *self._sitemap_pages(result), *feed_links)
+        starts = list(dict.fromkeys(u for u in (normalise_url(s) for s in listed) if u))
         level: list[tuple[str, bool]] = [(u, False) for u in starts]  # (url, its linking page was unchanged)
         seen: set[str] = set()
         with ThreadPoolExecutor(max_workers=self.workers) as pool:

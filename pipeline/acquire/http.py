@@ -1,19 +1,27 @@
-"""HTTP fetching: one session per worker thread, timeouts, a body cap on the decoded stream, a redirect
-limit, conditional requests, and retries with exponential backoff and jitter for transient failures only.
+"""HTTP fetching: one session per worker thread, timeouts and a total time budget per URL, a body cap on the
+decoded stream, redirects followed one hop at a time (each hop checked like a new URL by the caller's guard:
+robots.txt, allowed domains, the host's address and its gate), conditional requests, and retries with
+exponential backoff and jitter for transient failures only.
 
 This is the only retry layer for web pages: flows do not retry crawl tasks again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import os
 import random
 import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import urljoin
 
 import requests
+
+from pipeline.acquire.addresses import REFUSED, GuardedAdapter, exempting
 
 
 def user_agent() -> str:
@@ -22,7 +30,9 @@ def user_agent() -> str:
     return f"childrens-services-recruitment-pipeline/0.1 (research crawler; +{contact})"
 
 
-TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
+# Retried with backoff, up to the attempt cap: a 500 that succeeds on the second try is common.
+TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ class FetchSettings:
     max_bytes: int = 5_000_000  # counted on the decoded (decompressed) body
     max_redirects: int = 5
     max_attempts: int = 4
+    url_budget: float = 60.0  # seconds for one URL: every hop, attempt and wait
     backoff_base: float = 0.5  # seconds; doubled each attempt, plus jitter
     backoff_cap: float = 30.0
     user_agent: str = field(default_factory=user_agent)
@@ -53,7 +64,9 @@ class FetchResult:
     attempts: int = 0
     elapsed: float = 0.0
     error: str | None = None
-    history: list[int] = field(default_factory=list)
+    history: list[int] = field(default_factory=list)  # status of each redirect hop
+    redirects: list[str] = field(default_factory=list)  # URLs redirected to, in order (the last is final_url)
+    refused: str | None = None  # why a URL or redirect hop was not requested (robots, domains, address, host)
 
     @property
     def not_modified(self) -> bool:
@@ -80,6 +93,48 @@ def _retry_after(response: requests.Response | None) -> float | None:
     return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
+class Guard(Protocol):
+    """What a fetch asks of its caller for every URL and redirect hop."""
+
+    def check(self, url: str) -> str | None:
+        """Why the URL may not be requested (robots.txt, domains, address, a deferred host), or None."""
+
+    def slot(self, url: str) -> AbstractContextManager[None]:
+        """The URL's host gate: wait for a free slot and the host's next permitted start."""
+
+    def exempt(self) -> frozenset[str]:
+        """The exact hosts that may be connected to whatever their address (the source's own start hosts)."""
+
+    def note(self, url: str, failed: bool) -> None:
+        """One attempt on the URL's host ended: `failed` for a timeout or connection failure."""
+
+
+class Open:
+    """A guard that checks no URL itself: connections still refuse private and loopback addresses, except the
+    exact hosts (host:port) given here (for callers that vet URLs themselves, and for tests)."""
+
+    def __init__(self, exempt: frozenset[str] = frozenset()) -> None:
+        self.exempt_hosts = exempt
+
+    def check(self, url: str) -> str | None:
+        """Nothing is refused before the connection."""
+        return None
+
+    def slot(self, url: str) -> AbstractContextManager[None]:
+        """No gate."""
+        return contextlib.nullcontext()
+
+    def exempt(self) -> frozenset[str]:
+        """The exact hosts that may be on a private address."""
+        return self.exempt_hosts
+
+    def note(self, url: str, failed: bool) -> None:
+        """Failures are not counted."""
+
+
+OPEN = Open()
+
+
 class Fetcher:
     """Fetches URLs with one requests.Session per thread."""
 
@@ -93,7 +148,8 @@ class Fetcher:
         if session is None:
             session = requests.Session()
             session.headers["User-Agent"] = self.settings.user_agent
-            session.max_redirects = self.settings.max_redirects
+            for scheme in ("http://", "https://"):
+                session.mount(scheme, GuardedAdapter())
             self._local.session = session
         return session
 
@@ -115,8 +171,13 @@ class Fetcher:
             wait += random.uniform(0, wait / 2)
         return min(wait, self.settings.backoff_cap) * self._sleep_scale
 
-    def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """GET a URL; retries connection errors, timeouts, 429, 502, 503 and 504, never other 4xx/5xx."""
+    def fetch(
+        self, url: str, etag: str | None = None, last_modified: str | None = None, guard: Guard = OPEN
+    ) -> FetchResult:
+        """GET a URL, following redirects one hop at a time; every URL and hop must pass the guard first.
+
+        Retries connection errors, timeouts and 408, 429, 500, 502, 503, 504, 522, 524, never other 4xx/5xx,
+        within the attempt cap and the URL's time budget."""
         result = FetchResult(url)
         headers = {}
         if etag:
@@ -124,49 +185,106 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         start = time.monotonic()
-        for attempt in range(1, self.settings.max_attempts + 1):
-            result.attempts = attempt
-            result.error = None
-            response: requests.Response | None = None
-            try:
-                response = self._session().get(
-                    url,
-                    headers=headers,
-                    stream=True,
-                    allow_redirects=True,
-                    timeout=(self.settings.connect_timeout, self.settings.read_timeout),
-                )
-                result.status = response.status_code
-                result.history = [r.status_code for r in response.history]
-                if response.status_code in TRANSIENT_STATUS and attempt < self.settings.max_attempts:
-                    response.close()
-                    time.sleep(self._backoff(attempt, response))
-                    continue
-                result.final_url = response.url
-                result.content_type = response.headers.get("Content-Type")
-                result.etag = response.headers.get("ETag")
-                result.last_modified = response.headers.get("Last-Modified")
-                if 200 <= response.status_code < 300:
-                    result.body = self._read_body(response)
-                elif response.status_code != 304:
-                    result.error = f"HTTP {response.status_code}"
-                break
-            except requests.TooManyRedirects:
-                result.error = f"more than {self.settings.max_redirects} redirects"
-                break
-            except BodyTooLarge as exc:
-                result.error = str(exc)
-                break
-            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-                if attempt < self.settings.max_attempts:
-                    time.sleep(self._backoff(attempt, None))
-                    continue
-                break
-            finally:
-                if response is not None:
-                    response.close()
-        if result.status in TRANSIENT_STATUS and result.error is None:
-            result.error = f"HTTP {result.status} after {result.attempts} attempts"
+        deadline = start + self.settings.url_budget
+        current = url
+        with exempting(guard.exempt()):
+            for hop in range(self.settings.max_redirects + 1):
+                refused = guard.check(current)
+                if refused:
+                    result.refused = refused
+                    result.error = refused if hop == 0 else f"redirect to {current} refused: {refused}"
+                    break
+                response = self._attempts(current, headers, result, deadline, guard)
+                if response is None:
+                    break
+                location = response.headers.get("Location") if response.status_code in REDIRECT_STATUS else None
+                if location is None:
+                    self._finish(response, result)
+                    break
+                result.history.append(response.status_code)
+                response.close()
+                if hop == self.settings.max_redirects:
+                    result.error = f"more than {self.settings.max_redirects} redirects"
+                    break
+                current = urljoin(current, location.strip())
+                result.redirects.append(current)
+                headers = {}  # validators belong to the URL that was asked for, not to where it moved
         result.elapsed = round(time.monotonic() - start, 3)
         return result
+
+    def _finish(self, response: requests.Response, result: FetchResult) -> None:
+        """Read the final response of a fetch into the result."""
+        try:
+            result.final_url = response.url
+            result.content_type = response.headers.get("Content-Type")
+            result.etag = response.headers.get("ETag")
+            result.last_modified = response.headers.get("Last-Modified")
+            if 200 <= response.status_code < 300:
+                result.body = self._read_body(response)
+            elif response.status_code in TRANSIENT_STATUS:
+                result.error = f"HTTP {response.status_code} after {result.attempts} attempts"
+            elif response.status_code != 304:
+                result.error = f"HTTP {response.status_code}"
+        except BodyTooLarge as exc:
+            result.error = str(exc)
+        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+            result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        finally:
+            response.close()
+
+    def _attempts(
+        self, url: str, headers: dict[str, str], result: FetchResult, deadline: float, guard: Guard
+    ) -> requests.Response | None:
+        """The response for one URL (not following redirects), retrying transient failures within the attempt
+        cap and the time budget; None when it failed (the reason is in the result)."""
+        with guard.slot(url):
+            for attempt in range(1, self.settings.max_attempts + 1):
+                refused = guard.check(url) if attempt == 1 else None  # the host may have been deferred meanwhile
+                if refused:
+                    result.refused, result.error = refused, refused
+                    return None
+                result.attempts += 1
+                result.error = None
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    result.error = f"time budget of {self.settings.url_budget:g} s used up"
+                    return None
+                response = None
+                try:
+                    response = self._session().get(
+                        url,
+                        headers=headers,
+                        stream=True,
+                        allow_redirects=False,
+                        timeout=(
+                            min(self.settings.connect_timeout, remaining),
+                            min(self.settings.read_timeout, remaining),
+                        ),
+                    )
+                except (requests.ConnectionError, requests.Timeout) as exc:
+                    message = str(exc).splitlines()[0][:200]
+                    if REFUSED in str(exc):
+                        result.refused = message[message.find(REFUSED) :]
+                        result.error = result.refused
+                        return None
+                    result.error = f"{type(exc).__name__}: {message}"
+                    guard.note(url, failed=True)
+                else:
+                    result.status = response.status_code
+                    guard.note(url, failed=False)
+                    if response.status_code not in TRANSIENT_STATUS:
+                        return response
+                    result.error = f"HTTP {response.status_code}"
+                if attempt == self.settings.max_attempts or guard.check(url):
+                    if response is not None:
+                        return response  # a transient status on the last attempt: reported as such
+                    return None
+                wait = self._backoff(attempt, response)
+                if response is not None:
+                    response.close()
+                if time.monotonic() + wait >= deadline:
+                    result.error = f"{result.error}; time budget of {self.settings.url_budget:g} s used up"
+                    return None
+                time.sleep(wait)
+        return None
+

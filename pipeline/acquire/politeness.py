@@ -1,5 +1,6 @@
 """Politeness: robots.txt (read once per host per run, Crawl-delay honoured), a minimum delay between
-requests to one host, and a cap on concurrent requests per host."""
+requests to one host, a cap on concurrent requests per host, and a host deferred for the rest of the run after
+a few consecutive timeouts or connection failures (so that one bad host cannot hold the night)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import threading
 import time
 import urllib.robotparser
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from pipeline.acquire.addresses import refusal
 from pipeline.acquire.http import Fetcher
 
 
@@ -21,6 +23,7 @@ class Politeness:
     min_delay: float = 2.0  # seconds between the starts of two requests to one host
     max_concurrency: int = 1  # requests in flight to one host at once
     obey_robots: bool = True
+    defer_after: int = 3  # consecutive timeouts or connection failures after which a host waits for the next run
 
 
 class HostGate:
@@ -55,20 +58,36 @@ class HostPolicies:
         self._gates: dict[str, HostGate] = {}
         self._lock = threading.Lock()
         self.robots_fetches: list[str] = []
+        self._failures: dict[str, int] = {}  # host -> consecutive timeouts or connection failures
+        self.deferred_hosts: set[str] = set()
 
     def _host(self, url: str) -> str:
         parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc.lower()}"
 
-    def _rules(self, host: str) -> urllib.robotparser.RobotFileParser | None:
+    def note(self, url: str, failed: bool) -> None:
+        """Count a host's consecutive timeouts and connection failures; defer it after `defer_after` of them."""
+        host = self._host(url)
+        with self._lock:
+            self._failures[host] = self._failures.get(host, 0) + 1 if failed else 0
+            if failed and self._failures[host] >= self.politeness.defer_after:
+                self.deferred_hosts.add(host)
+
+    def deferred(self, url: str) -> str | None:
+        """Why the URL's host waits for the next run, or None."""
+        if self._host(url) in self.deferred_hosts:
+            limit = self.politeness.defer_after
+            return f"host deferred to the next run after {limit} consecutive timeouts or connection failures"
+        return None
+
+    def _rules(self, host: str, exempt: frozenset[str]) -> urllib.robotparser.RobotFileParser | None:
         with self._lock:
             if host in self._robots:
                 return self._robots[host]
             self._robots[host] = None  # reserve: other threads wait on the gate below
         parser: urllib.robotparser.RobotFileParser | None = None
         if self.politeness.obey_robots:
-            with self._gate_for(host, None).slot():
-                result = self.fetcher.fetch(f"{host}/robots.txt")
+            result = self.fetcher.fetch(f"{host}/robots.txt", guard=_RobotsGuard(self, host, exempt))
             self.robots_fetches.append(host)
             parser = urllib.robotparser.RobotFileParser()
             if result.ok:
@@ -93,15 +112,38 @@ class HostPolicies:
                     gate.delay = float(crawl_delay)
             return gate
 
-    def allowed(self, url: str) -> bool:
-        """True when the host's robots.txt lets our user agent fetch the URL."""
-        parser = self._rules(self._host(url))
+    def allowed(self, url: str, exempt: frozenset[str] = frozenset()) -> bool:
+        """True when the host's robots.txt lets our user agent fetch the URL (`exempt`: see addresses)."""
+        parser = self._rules(self._host(url), exempt)
         return parser is None or parser.can_fetch(self.fetcher.settings.user_agent, url)
 
-    def gate(self, url: str) -> HostGate:
+    def gate(self, url: str, exempt: frozenset[str] = frozenset()) -> HostGate:
         """The host's gate (its delay raised to the robots.txt Crawl-delay when that is longer)."""
         host = self._host(url)
-        return self._gate_for(host, self._rules(host))
+        return self._gate_for(host, self._rules(host, exempt))
+
+
+class _RobotsGuard:
+    """robots.txt is fetched from its own host only (a redirect elsewhere is refused), through the host's gate."""
+
+    def __init__(self, policies: HostPolicies, host: str, exempt: frozenset[str]) -> None:
+        self.policies = policies
+        self.host = host
+        self.exempt_hosts = exempt
+
+    def check(self, url: str) -> str | None:
+        if self.policies._host(url) != self.host:
+            return f"robots.txt redirected to another host ({urlsplit(url).netloc})"
+        return refusal(url, self.exempt_hosts) or self.policies.deferred(url)
+
+    def slot(self, url: str) -> AbstractContextManager[None]:
+        return self.policies._gate_for(self.host, None).slot()
+
+    def exempt(self) -> frozenset[str]:
+        return self.exempt_hosts
+
+    def note(self, url: str, failed: bool) -> None:
+        self.policies.note(url, failed)
 
 
 _RUNS: dict[str, tuple[Fetcher, HostPolicies]] = {}

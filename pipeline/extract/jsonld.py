@@ -121,8 +121,10 @@ def _address(location: Any) -> tuple[str | None, str | None]:
 
 
 def _role_part(title: str | None) -> str | None:
-    """ "Social Worker - Fostering" -> "Social Worker": the title before a dash, as headings are read."""
-    return re.split(r"\s+[-–|]\s+", title)[0] if title else title
+    """The title as headings are read: what the advert calls the post, without grade, reference or place."""
+    from pipeline.extract.roles import clean_title  # the spaCy pipeline loads only when a page has a posting
+
+    return clean_title(title) or None if title else title
 
 
 def postings(objects: list[dict[str, Any]]) -> list[VacancyCandidate]:

@@ -30,6 +30,7 @@ class _Cues:
     prefixes: tuple[re.Pattern[str], ...]
     suffixes: tuple[re.Pattern[str], ...]
     not_post: re.Pattern[str]
+    noun_suffix: re.Pattern[str]
 
 
 def _any(patterns: list[str]) -> str:
@@ -59,6 +60,7 @@ def _cues() -> _Cues:
         tuple(re.compile(rf"^(?:{p})", flags) for p in data["title_prefixes"]),
         tuple(re.compile(p, flags) for p in data["title_suffixes"]),
         re.compile(_any(data["not_posts"]), flags),
+        re.compile(data["title_noun_suffix"], flags),
     )
 
 
@@ -126,6 +128,9 @@ def clean_title(text: str) -> str:
                 title, changed = _clean(cut), True
         cut = _without_place(title)
         if cut != title and cut.strip():
+            title, changed = _clean(cut), True
+        cut = cues.noun_suffix.sub("", title, count=1)
+        if cut != title and any(_singular_word_is_head(w) for w in cut.split()):
             title, changed = _clean(cut), True
     return title
 

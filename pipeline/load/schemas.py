@@ -348,6 +348,19 @@ FETCH_LOG = pa.schema(
         _f(
             "error", _S, "Why the URL gave no page (timeout, HTTP 500, disallowed by robots.txt, ...); null on success."
         ),
+        _f("final_url", _S, "URL the page was read from after redirects; null when no page was read."),
+        _f(
+            "redirects",
+            pa.list_(_S),
+            "URLs redirected to, hop by hop, in order (each checked like a new URL before it was requested); null "
+            "when the URL answered without redirecting.",
+        ),
+        _f(
+            "refused",
+            _S,
+            "Why the URL or one of its redirect hops was not requested: robots.txt, outside the source's domains, a "
+            "private/loopback/link-local/reserved address, or a host deferred after repeated failures; null otherwise.",
+        ),
         _f("fetched_at", _TS, "When the URL was fetched (UTC).", False),
         _f("run_id", _S, "Run that attempted it.", False),
     ]
