@@ -14,6 +14,7 @@ import yaml
 from pipeline.acquire.crawl import CrawlSpec
 from pipeline.acquire.politeness import Politeness
 from pipeline.errors import ConfigError
+from pipeline.reference import authority_by_code
 
 BUNDLED_SOURCES = Path(__file__).resolve().parent.parent / "samples" / "sources.yaml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -30,6 +31,7 @@ class Source:
     crawl: CrawlSpec | None = None  # start URLs, sitemap, allowed domains, link patterns, limits
     politeness: Politeness = field(default_factory=Politeness)  # the sources file's `politeness:` settings
     additive: bool = False  # ingest: pages not given this run are not observed (their vacancies stay open)
+    gss_code: str | None = None  # the employer's ONS code when it is a local authority (its key in the reference)
 
 
 def _source(entry: Any, index: int, base: Path) -> Source:
@@ -40,7 +42,7 @@ def _source(entry: Any, index: int, base: Path) -> Source:
     if not isinstance(source_id, str) or not _ID.match(source_id):
         raise ConfigError(f"{where}: 'id' must be lower-case letters, digits, - or _ (got {source_id!r})")
     where = f"source '{source_id}'"
-    unknown = set(entry) - {"id", "employer", "paths", "description", *_CRAWL_KEYS}
+    unknown = set(entry) - {"id", "employer", "gss_code", "paths", "description", *_CRAWL_KEYS}
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     paths = _strings(entry, "paths", where)
@@ -50,7 +52,14 @@ def _source(entry: Any, index: int, base: Path) -> Source:
     employer = entry.get("employer")
     if employer is not None and not isinstance(employer, str):
         raise ConfigError(f"{where}: 'employer' must be text")
-    return Source(source_id, employer, tuple((base / p) for p in paths), entry.get("description"), crawl)
+    gss_code = entry.get("gss_code")
+    if gss_code is not None:
+        authority = authority_by_code(str(gss_code)) if isinstance(gss_code, str) else None
+        if authority is None:
+            raise ConfigError(f"{where}: 'gss_code' {gss_code!r} is not a local authority's ONS code")
+        employer = employer or authority.name
+    paths_ = tuple((base / p) for p in paths)
+    return Source(source_id, employer, paths_, entry.get("description"), crawl, gss_code=gss_code)
 
 
 _CRAWL_KEYS = {

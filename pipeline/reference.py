@@ -198,6 +198,11 @@ def gazetteer() -> Gazetteer:
     )
 
 
+def authority_by_code(gss_code: str) -> Employer | None:
+    """The local authority with this ONS GSS code (any UK authority in the reference data), or None."""
+    return next((e for e in _local_authorities() if e.gss_code == gss_code), None)
+
+
 @lru_cache(maxsize=1)
 def soc_titles() -> dict[str, str]:
     """SOC 2020 unit-group code to title."""
