@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.webserver import Site, serve
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PIPELINE_SHARED_DIR", ROOT.parent / "shared"))
 SEEDS = SHARED / "seeds"
@@ -69,3 +71,12 @@ def samples_curated(prefect_harness: None, tmp_path_factory: pytest.TempPathFact
     base = tmp_path_factory.mktemp("samples")
     nightly_flow(load_sources(BUNDLED_SOURCES), str(base / "raw"), str(base / "curated"), dt.date(2025, 11, 20))
     return base / "curated"
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[Site, str]]:
+    """A council-like test site on 127.0.0.1 (tests/webserver.py): (the site to set routes on, its base URL)."""
+    site = Site()
+    server, base = serve(site)
+    yield site, base
+    server.shutdown()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -16,17 +15,9 @@ from pipeline.acquire.http import Fetcher, FetchSettings, Open
 from pipeline.acquire.politeness import HostPolicies, Politeness
 from pipeline.acquire.rawstore import RawStore
 from pipeline.extract.decode import decode_bytes
-from tests.webserver import Site, gzip_bomb, page, send, serve
+from tests.webserver import Site, gzip_bomb, page, send
 
 FAST = FetchSettings(connect_timeout=1.0, read_timeout=0.5, max_attempts=3, backoff_base=0.05, max_bytes=200_000)
-
-
-@pytest.fixture
-def site() -> Iterator[tuple[Site, str]]:
-    site = Site()
-    server, base = serve(site)
-    yield site, base
-    server.shutdown()
 
 
 def _crawl(

@@ -4,7 +4,6 @@ feed served from 127.0.0.1 crawled into documents whose structured fields the ca
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from pipeline.acquire.politeness import HostPolicies, Politeness
 from pipeline.acquire.rawstore import RawStore
 from pipeline.extract.page import extract_page
 from tests.conftest import shared_path
-from tests.webserver import Site, page, send, serve
+from tests.webserver import Site, page, send
 
 FEEDS = ("fixtures", "teaching-vacancies", "feeds")
 # (file, title, salary min, max, period, closing date, hours, contract): facts of the fixtures
@@ -53,14 +52,6 @@ RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Vacancies</titl
 <item><title>Senior Practitioner</title><link>{base}/jobs/2</link>
 <description>&lt;p&gt;Salary: £40,000. Closes 19 December 2026.&lt;/p&gt;</description></item>
 </channel></rss>"""
-
-
-@pytest.fixture
-def site() -> Iterator[tuple[Site, str]]:
-    site = Site()
-    server, base = serve(site)
-    yield site, base
-    server.shutdown()
 
 
 def test_a_feed_served_locally_becomes_documents_and_its_links_may_be_crawled(
