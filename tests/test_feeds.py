@@ -73,3 +73,18 @@ def test_a_feed_served_locally_becomes_documents_and_its_links_may_be_crawled(
     assert (vacancy.title, vacancy.salary and vacancy.salary.min) == ("Residential Support Worker", 25000)
     assert vacancy.closing is not None and vacancy.closing.date == dt.date(2026, 12, 12)
     assert result.log[0]["url"] == base + "/feed.rss"
+
+
+def test_an_atom_feed_is_read_too() -> None:
+    atom = (
+        b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Jobs</title>'
+        b'<entry><title>Family Support Worker</title><link href="https://jobs.example.gov.uk/1"/>'
+        b"<id>urn:job:1</id><updated>2026-11-20T09:00:00Z</updated>"
+        b'<content type="html">&lt;p&gt;Salary: &#163;27,000. Closing date: 5 January 2027.&lt;/p&gt;</content></entry>'
+        b"</feed>"
+    )
+    (item,) = read_feed(atom)
+    assert (item.title, item.link) == ("Family Support Worker", "https://jobs.example.gov.uk/1")
+    (vacancy,) = extract_page(item_document(item).decode(), True, dt.date(2026, 12, 1)).vacancies
+    assert vacancy.salary is not None and vacancy.salary.min == 27000
+    assert vacancy.closing is not None and vacancy.closing.date == dt.date(2027, 1, 5)
