@@ -176,8 +176,8 @@ class Fetcher:
     ) -> FetchResult:
         """GET a URL, following redirects one hop at a time; every URL and hop must pass the guard first.
 
-        Retries connection errors, timeouts and 408, 429, 500, 502, 503, 504, 522, 524, never other 4xx/5xx,
-        within the attempt cap and the URL's time budget."""
+        Retries connection errors, timeouts, truncated bodies and 408, 429, 500, 502, 503, 504, 522, 524, never
+        other 4xx/5xx, within the attempt cap and the URL's time budget."""
         result = FetchResult(url)
         headers = {}
         if etag:
@@ -186,98 +186,57 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         start = time.monotonic()
         deadline = start + self.settings.url_budget
-        current = url
+        current: str | None = url
         with exempting(guard.exempt()):
             for hop in range(self.settings.max_redirects + 1):
+                assert current is not None
                 refused = guard.check(current)
                 if refused:
                     result.refused = refused
                     result.error = refused if hop == 0 else f"redirect to {current} refused: {refused}"
                     break
-                response = self._attempts(current, headers, result, deadline, guard)
-                if response is None:
+                current = self._hop(current, headers, result, deadline, guard)
+                if current is None:
                     break
-                location = response.headers.get("Location") if response.status_code in REDIRECT_STATUS else None
-                if location is None:
-                    self._finish(response, result)
-                    break
-                result.history.append(response.status_code)
-                response.close()
                 if hop == self.settings.max_redirects:
                     result.error = f"more than {self.settings.max_redirects} redirects"
                     break
-                current = urljoin(current, location.strip())
                 result.redirects.append(current)
                 headers = {}  # validators belong to the URL that was asked for, not to where it moved
         result.elapsed = round(time.monotonic() - start, 3)
         return result
 
-    def _finish(self, response: requests.Response, result: FetchResult) -> None:
-        """Read the final response of a fetch into the result."""
-        try:
-            result.final_url = response.url
-            result.content_type = response.headers.get("Content-Type")
-            result.etag = response.headers.get("ETag")
-            result.last_modified = response.headers.get("Last-Modified")
-            if 200 <= response.status_code < 300:
-                result.body = self._read_body(response)
-            elif response.status_code in TRANSIENT_STATUS:
-                result.error = f"HTTP {response.status_code} after {result.attempts} attempts"
-            elif response.status_code != 304:
-                result.error = f"HTTP {response.status_code}"
-        except BodyTooLarge as exc:
-            result.error = str(exc)
-        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-            result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-        finally:
-            response.close()
-
-    def _attempts(
+    def _hop(
         self, url: str, headers: dict[str, str], result: FetchResult, deadline: float, guard: Guard
-    ) -> requests.Response | None:
-        """The response for one URL (not following redirects), retrying transient failures within the attempt
-        cap and the time budget; None when it failed (the reason is in the result)."""
-        with guard.slot(url):
+    ) -> str | None:
+        """Request one URL through its host's gate, retrying transient failures within the attempt cap and the
+        time budget. Returns the URL a redirect points to (not yet checked or requested), or None when the
+        fetch ended here: the result then holds the page, or the reason there is none."""
+        with guard.slot(url):  # the body is read inside the slot too: the host's concurrency cap holds
             for attempt in range(1, self.settings.max_attempts + 1):
                 refused = guard.check(url) if attempt == 1 else None  # the host may have been deferred meanwhile
                 if refused:
                     result.refused, result.error = refused, refused
                     return None
-                result.attempts += 1
-                result.error = None
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     result.error = f"time budget of {self.settings.url_budget:g} s used up"
                     return None
-                response = None
-                try:
-                    response = self._session().get(
-                        url,
-                        headers=headers,
-                        stream=True,
-                        allow_redirects=False,
-                        timeout=(
-                            min(self.settings.connect_timeout, remaining),
-                            min(self.settings.read_timeout, remaining),
-                        ),
-                    )
-                except (requests.ConnectionError, requests.Timeout) as exc:
-                    message = str(exc).splitlines()[0][:200]
-                    if REFUSED in str(exc):
-                        result.refused = message[message.find(REFUSED) :]
-                        result.error = result.refused
-                        return None
-                    result.error = f"{type(exc).__name__}: {message}"
-                    guard.note(url, failed=True)
-                else:
-                    result.status = response.status_code
-                    guard.note(url, failed=False)
-                    if response.status_code not in TRANSIENT_STATUS:
-                        return response
-                    result.error = f"HTTP {response.status_code}"
-                if attempt == self.settings.max_attempts or guard.check(url):
+                result.attempts += 1
+                outcome, response = self._attempt(url, headers, result, remaining, guard)
+                if outcome == "redirect":
+                    assert response is not None
+                    result.history.append(response.status_code)
+                    location = response.headers["Location"].strip()
+                    response.close()
+                    return urljoin(url, location)
+                if outcome in ("done", "refused"):
+                    return None
+                last = attempt == self.settings.max_attempts or guard.check(url) is not None
+                if last:
                     if response is not None:
-                        return response  # a transient status on the last attempt: reported as such
+                        result.error = f"HTTP {response.status_code} after {result.attempts} attempts"
+                        response.close()
                     return None
                 wait = self._backoff(attempt, response)
                 if response is not None:
@@ -288,3 +247,52 @@ class Fetcher:
                 time.sleep(wait)
         return None
 
+    def _attempt(
+        self, url: str, headers: dict[str, str], result: FetchResult, remaining: float, guard: Guard
+    ) -> tuple[str, requests.Response | None]:
+        """One request: ("done", None) with the page or a lasting error in the result, ("redirect", response),
+        ("retry", response or None) for a transient failure, or ("refused", None) for a refused address."""
+        result.error = None
+        try:
+            response = self._session().get(
+                url,
+                headers=headers,
+                stream=True,
+                allow_redirects=False,
+                timeout=(min(self.settings.connect_timeout, remaining), min(self.settings.read_timeout, remaining)),
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            text = str(exc)
+            if REFUSED in text:
+                result.refused = text[text.find(REFUSED) :].splitlines()[0][:200]
+                result.error = result.refused
+                return "refused", None
+            result.error = f"{type(exc).__name__}: {text.splitlines()[0][:200]}"
+            guard.note(url, failed=True)
+            return "retry", None
+        result.status = response.status_code
+        guard.note(url, failed=False)
+        if response.status_code in REDIRECT_STATUS and response.headers.get("Location"):
+            return "redirect", response
+        if response.status_code in TRANSIENT_STATUS:
+            result.error = f"HTTP {response.status_code}"
+            return "retry", response
+        try:
+            result.final_url = response.url
+            result.content_type = response.headers.get("Content-Type")
+            result.etag = response.headers.get("ETag")
+            result.last_modified = response.headers.get("Last-Modified")
+            if 200 <= response.status_code < 300:
+                result.body = self._read_body(response)
+            elif response.status_code != 304:
+                result.error = f"HTTP {response.status_code}"
+        except BodyTooLarge as exc:
+            result.error = str(exc)
+        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+            result.body = b""  # a truncated body: asked for again
+            result.final_url = None
+            result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            return "retry", None
+        finally:
+            response.close()
+        return "done", None
