@@ -110,7 +110,7 @@ class SourceGuard:
         self.domains = domains
         # Start hosts on a private or loopback address (a local test site, an intranet) are the operator's
         # choice: those exact hosts, and only they, may be connected to.
-        self._exempt = frozenset(host_key(u) for u in start_urls if refusal(u, ()) and not _unresolvable(u))
+        self._exempt = frozenset(host_key(u) for u in start_urls if _private(u))
         self._addresses: dict[str, str | None] = {}
 
     def check(self, url: str) -> str | None:
@@ -138,9 +138,10 @@ class SourceGuard:
         self.policies.note(url, failed)
 
 
-def _unresolvable(url: str) -> bool:
+def _private(url: str) -> bool:
+    """True when the URL's host resolves to an address a crawl may not otherwise connect to."""
     reason = refusal(url, ())
-    return bool(reason and "does not resolve" in reason)
+    return bool(reason and "does not resolve" not in reason)
 
 
 class Crawler:
