@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from pipeline.errors import ConfigError
+from pipeline.extract.nlp import singular_word
 from pipeline.extract.roles import title_key
 from pipeline.normalise.rows import canonical_employer
 
@@ -180,17 +181,8 @@ def match_key(title: str | None) -> str | None:
         return None
     text = _DASHES.sub(" - ", title.replace("&", " and "))
     text = re.sub(r"[^\w' ()/:-]+", " ", text).replace(" :", ":")
-    words = [_singular_word(w) for w in title_key(text).split()]
+    words = [singular_word(w) for w in title_key(text).split()]  # every word: a key, not a spelling
     return " ".join(words) or None
-
-
-def _singular_word(word: str) -> str:
-    """Every word singular ("teachers of mathematics" ~ "teacher of mathematics"); a key, not a spelling."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "'s")):
-        return word[:-1]
-    return word
 
 
 def _role_keys(role: dict[str, Any]) -> set[str | None]:

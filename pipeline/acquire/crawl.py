@@ -226,16 +226,26 @@ class Crawler:
             result.unchanged.append(checked)
             return self.store.read(previous.raw_path), True
         if not fetched.ok:
-            self._log(result, url, fetched, fetched.error)
-            reason = fetched.error or f"HTTP {fetched.status}"
-            gone = fetched.status in (404, 410)
-            result.rejects.append(Reject(self.source_id, url, "fetch", reason, gone=gone))
+            self._failed(result, url, fetched)
             return None, False
         self._log(result, url, fetched, None)
         if fetched.final_url and fetched.final_url != url:
             self.bases[url] = fetched.final_url  # its relative links are relative to where it was found
-        sha, relative = self.store.put(fetched.body)
         content_type = "text/plain" if (fetched.content_type or "").startswith("text/plain") else "text/html"
+        self._keep(result, url, fetched.body, content_type, fetched)
+        return fetched.body, False
+
+    def _failed(self, result: CrawlResult, url: str, fetched: FetchResult) -> None:
+        """Log a URL that gave no page and reject it (a 404 or 410 is gone; anything else is carried forward)."""
+        self._log(result, url, fetched, fetched.error)
+        reason = fetched.error or f"HTTP {fetched.status}"
+        result.rejects.append(Reject(self.source_id, url, "fetch", reason, gone=fetched.status in (404, 410)))
+
+    def _keep(
+        self, result: CrawlResult, url: str, body: bytes, content_type: str, fetched: FetchResult | None = None
+    ) -> None:
+        """Snapshot a document into raw/ and add it to the crawl's changed documents."""
+        sha, relative = self.store.put(body)
         document = RawDocument(
             self.source_id,
             url,
@@ -243,14 +253,13 @@ class Crawler:
             relative,
             dt.datetime.now(dt.UTC).replace(microsecond=0),
             content_type,
-            len(fetched.body),
+            len(body),
             self.employer,
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
+            etag=fetched.etag if fetched else None,
+            last_modified=fetched.last_modified if fetched else None,
         )
         self.store.record(document)
         result.documents.append(document)
-        return fetched.body, False
 
     def _sitemap_pages(self, result: CrawlResult) -> list[str]:
         pages: list[str] = []
@@ -276,30 +285,18 @@ class Crawler:
         for feed_url in self.spec.feeds:
             url = normalise_url(feed_url) or feed_url
             fetched = self.fetcher.fetch(url, guard=self.guard)
-            self._log(result, url, fetched, fetched.error)
             if not fetched.ok:
-                gone = fetched.status in (404, 410)
-                result.rejects.append(Reject(self.source_id, url, "fetch", fetched.error or "no feed", gone=gone))
+                self._failed(result, url, fetched)
                 continue
+            self._log(result, url, fetched, None)
             self.store.put(fetched.body)  # the feed as it was read, for provenance
             for number, item in enumerate(read_feed(fetched.body), 1):
                 link = normalise_url(item.link, url) if item.link and "://" in item.link else None
                 if link and in_domains(link, self.domains):
                     links.append(link)
-                body = item_document(item)
-                sha, relative = self.store.put(body)
-                document = RawDocument(
-                    self.source_id,
-                    f"{link or url}#feed-item-{item.reference or number}",
-                    sha,
-                    relative,
-                    dt.datetime.now(dt.UTC).replace(microsecond=0),
-                    "text/html",
-                    len(body),
-                    self.employer,
+                self._keep(
+                    result, f"{link or url}#feed-item-{item.reference or number}", item_document(item), "text/html"
                 )
-                self.store.record(document)
-                result.documents.append(document)
         return links if self.spec.follow_feed_links else []
 
     def _wanted(self, url: str, picked: set[str]) -> bool:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from pipeline.extract.models import Block, RoleMention, VacancyCandidate
 from pipeline.extract.nlp import sentence_at, singular_title
 from pipeline.extract.roles import clean_title, is_scale_heading, role_mentions, title_key
-from pipeline.extract.sections import advert_facts, is_generic_heading, section_facts, structure, title_like
+from pipeline.extract.sections import advert_facts, backed_headings, is_generic_heading, title_like
 from pipeline.extract.terms import refers_forward
 from pipeline.extract.units import (
     COMPLETABLE,
@@ -223,9 +223,9 @@ def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.
     sits under a title heading with advert fields."""
     linker = _Linker(reference)
     mentions = [role_mentions(block, doc) for block, doc in zip(blocks, docs, strict=True)]
+    backed = backed_headings(blocks)
     for i, block in enumerate(blocks):
-        backed = block.kind == "heading" and section_facts(blocks, i) >= structure().min_section_facts
-        linker.feed(block, mentions[i], _roles_follow(blocks, mentions, i), backed)
+        linker.feed(block, mentions[i], _roles_follow(blocks, mentions, i), i in backed)
     linker.close()
     zip_columns(linker.units)
     units = merge_repeats([u for u in linker.units if is_advert(u)])

@@ -48,7 +48,11 @@ class RoleTitles:
 
     def is_head(self, token: Token) -> bool:
         """True for a head noun of a title, singular or plural ("Worker", "Officers")."""
-        word = token.lower_
+        return self.is_head_word(token.lower_)
+
+    def is_head_word(self, word: str) -> bool:
+        """The same test on a written word, in any case and with punctuation around it ("Managers),")."""
+        word = word.strip("(),.:;'’").lower()
         return word in self.heads or (word.endswith("s") and (word[:-1] in self.heads or word[:-2] in self.heads))
 
     def _modifier(self, token: Token, any_case: bool) -> bool:
@@ -232,7 +236,8 @@ def sentence_at(text: str, char: int) -> str:
     return text[start:].strip()
 
 
-def _singular_word(word: str) -> str:
+def singular_word(word: str) -> str:
+    """A word made singular by its ending ("Secretaries" -> "Secretary", "Workers" -> "Worker")."""
     lower = word.lower()
     if lower.endswith("ies") and len(word) > 4:
         return word[:-3] + ("Y" if word[-1].isupper() else "y")
@@ -259,7 +264,7 @@ def singular_title(title: str) -> str:
     heads = _head_words()
     for i in range(len(words) - 1, -1, -1):
         bare = words[i].strip("(),:;")
-        singular = _singular_word(bare)
+        singular = singular_word(bare)
         if bare.lower() in heads:
             return title  # the head noun is already singular
         if singular != bare and singular.lower() in heads:

@@ -17,6 +17,7 @@ from pipeline.extract.jsonld import json_ld_objects, postings
 from pipeline.extract.models import Block, EmployerMention, PageExtraction, VacancyCandidate
 from pipeline.extract.nlp import analyse
 from pipeline.extract.roles import title_key
+from pipeline.extract.units import COMPLETABLE
 from pipeline.resources import load_yaml
 
 
@@ -58,20 +59,7 @@ def _merge_structured(structured: list[VacancyCandidate], found: list[VacancyCan
                 posting = replace(posting, salary=text.salary)  # the page's wording keeps its qualifiers
             posting = replace(
                 posting,
-                **{
-                    k: getattr(text, k)
-                    for k in (
-                        "salary",
-                        "closing",
-                        "hours",
-                        "hours_per_week",
-                        "contract",
-                        "location_text",
-                        "postcode",
-                        "employer",
-                    )
-                    if getattr(posting, k) is None
-                },
+                **{k: getattr(text, k) for k in COMPLETABLE if getattr(posting, k) is None},
             )
         merged.append(posting)
     return merged + [v for v in found if v.title is None or title_key(v.title) in by_title]

@@ -31,6 +31,10 @@ class _Cues:
     suffixes: tuple[re.Pattern[str], ...]
     not_post: re.Pattern[str]
     noun_suffix: re.Pattern[str]
+    stop_modifiers: frozenset[str]
+    heading_lead: frozenset[str]
+    specialism: frozenset[str]
+    prose_breaks: frozenset[str]  # words that end a title read from running text in any case
 
 
 def _any(patterns: list[str]) -> str:
@@ -61,7 +65,15 @@ def _cues() -> _Cues:
         tuple(re.compile(p, flags) for p in data["title_suffixes"]),
         re.compile(_any(data["not_posts"]), flags),
         re.compile(data["title_noun_suffix"], flags),
+        frozenset(data["stop_modifiers"]),
+        frozenset(data["heading_lead_words"]),
+        frozenset(data["specialism_words"]),
+        frozenset(w for w in data["prose_stop_words"] if w not in TITLE_ADJECTIVES) | frozenset(data["posting_nouns"]),
     )
+
+
+# Words of praise that belong to a title when they open it ("Newly qualified social worker", "Experienced ...").
+TITLE_ADJECTIVES = frozenset({"newly", "qualified", "experienced", "senior"})
 
 
 def _clean(title: str) -> str:
@@ -81,23 +93,11 @@ def _is_place_or_employer(part: str) -> bool:
         part
     ):
         return True
-    specialism = _specialism_words()
-    if any(w.lower().strip("()'’") in specialism for w in words):
+    if any(w.lower().strip("()'’") in _cues().specialism for w in words):
         return False
-    if any(_singular_word_is_head(w) for w in words):
+    if any(role_component().is_head_word(w) for w in words):
         return False  # "Army - Assistant Campaign Manager": the part after the dash is the post itself
     return len(words) <= 3 and all(_PLACE_WORD.match(w) for w in words) and words[0][:1].isupper()
-
-
-def _singular_word_is_head(word: str) -> bool:
-    bare = word.strip("(),.:;'’").lower()
-    heads = role_component().heads
-    return bare in heads or (bare.endswith("s") and bare[:-1] in heads)
-
-
-@lru_cache(maxsize=1)
-def _specialism_words() -> frozenset[str]:
-    return frozenset(load_yaml("roles.yaml")["specialism_words"])
 
 
 def _without_place(title: str) -> str:
@@ -130,7 +130,7 @@ def clean_title(text: str) -> str:
         if cut != title and cut.strip():
             title, changed = _clean(cut), True
         cut = cues.noun_suffix.sub("", title, count=1)
-        if cut != title and any(_singular_word_is_head(w) for w in cut.split()):
+        if cut != title and any(role_component().is_head_word(w) for w in cut.split()):
             title, changed = _clean(cut), True
     return title
 
@@ -249,22 +249,12 @@ def heading_title(heading: str, span: Span) -> str:
         return found
     cues = _cues()
     lead = [w.strip(":,-–") for w in whole[:at].split()]
-    allowed = _heading_lead_words()
     if any(
-        w not in allowed and (w[:1].islower() or w in _stop_modifiers() or w.lower() in cues.prose_stop) for w in lead
+        w not in cues.heading_lead and (w[:1].islower() or w in cues.stop_modifiers or w.lower() in cues.prose_stop)
+        for w in lead
     ):
         return found
     return whole
-
-
-@lru_cache(maxsize=1)
-def _stop_modifiers() -> frozenset[str]:
-    return frozenset(load_yaml("roles.yaml")["stop_modifiers"])
-
-
-@lru_cache(maxsize=1)
-def _heading_lead_words() -> frozenset[str]:
-    return frozenset(load_yaml("roles.yaml")["heading_lead_words"])
 
 
 def _prose_span(doc: Doc, span: Span, keep_praise: bool = False) -> Span | None:
@@ -272,7 +262,7 @@ def _prose_span(doc: Doc, span: Span, keep_praise: bool = False) -> Span | None:
     for one of our social worker roles" -> "social worker"; "nearly 50 front-line social workers" -> "social
     workers"). With `keep_praise` (a line that opens with its title), "Newly qualified" stays."""
     stop = _cues().prose_stop
-    keep = {"newly", "qualified", "experienced", "senior"} if keep_praise else set()
+    keep = TITLE_ADJECTIVES if keep_praise else frozenset()
     start = span.end - 1
     while (
         start > span.start
@@ -284,14 +274,6 @@ def _prose_span(doc: Doc, span: Span, keep_praise: bool = False) -> Span | None:
         start -= 1
     trimmed = doc[start : span.end]
     return trimmed if len(trimmed) else None
-
-
-@lru_cache(maxsize=1)
-def _prose_breaks() -> frozenset[str]:
-    """Words that end a title read from running text in any case: stop words and posting nouns."""
-    data = load_yaml("roles.yaml")
-    keep = {"newly", "qualified", "experienced", "senior"}
-    return frozenset(w for w in data["prose_stop_words"] if w not in keep) | frozenset(data["posting_nouns"])
 
 
 def _announced(text: str, start: int) -> bool:
@@ -309,7 +291,7 @@ def _prose_mentions(block: Block, doc: Doc, taken: list[tuple[int, int]]) -> lis
     cues = _cues()
     text = block.text
     found: list[RoleMention] = []
-    for span in role_component().find(doc, any_case=True, stop=_prose_breaks()):
+    for span in role_component().find(doc, any_case=True, stop=cues.prose_breaks):
         if any(a < span.end_char and span.start_char < b for a, b in taken):
             continue
         trimmed = _prose_span(doc, span, keep_praise=True)  # "Experienced social worker (...): £..." opens a line

@@ -139,13 +139,20 @@ def _parse_match(text: str, match: re.Match[str]) -> Salary | None:
     if (period == "year" and high < MIN_PLAUSIBLE_ANNUAL) or high > MAX_PLAUSIBLE or high <= 0:
         return None
     prefix = up_to or from_only
+    written = (prefix.group(0) if prefix else "") + text[match.start() : end].strip()
+    return _salary(None if up_to else low, None if from_only else high, period, written, tail, bool(up_to))
+
+
+def _salary(low: float | None, high: float | None, period: str, written: str, tail: str, up_to: bool) -> Salary:
+    """A salary with the qualifiers that follow its figures ("per annum pro rata", "plus enhancements")."""
+    pats = _patterns()
     qualifiers = tail[:60]
     return Salary(
-        min=None if up_to else low,
-        max=None if from_only else high,
+        min=low,
+        max=high,
         period=period,
-        text=(prefix.group(0) if prefix else "") + text[match.start() : end].strip() + _qualifier_text(tail),
-        up_to=bool(up_to),
+        text=written + _qualifier_text(tail),
+        up_to=up_to,
         pro_rata=bool(pats.pro_rata.search(qualifiers)),
         plus_enhancements=bool(pats.enhancements.search(qualifiers)),
     )
@@ -205,11 +212,4 @@ def _parse_bare(text: str, match: re.Match[str], labelled: bool) -> Salary | Non
     period = stated or "year"
     if (period == "year" and low < MIN_PLAUSIBLE_ANNUAL) or high > MAX_PLAUSIBLE:
         return None
-    return Salary(
-        min=low,
-        max=high,
-        period=period,
-        text=text[match.start() : match.end()].strip() + _qualifier_text(tail),
-        pro_rata=bool(pats.pro_rata.search(tail[:60])),
-        plus_enhancements=bool(pats.enhancements.search(tail[:60])),
-    )
+    return _salary(low, high, period, text[match.start() : match.end()].strip(), tail, False)

@@ -77,19 +77,26 @@ def advert_facts(block: Block) -> set[str]:
     return facts
 
 
-def section_facts(blocks: list[Block], index: int) -> int:
-    """Advert facts between a heading and the next heading of its level or higher (generic headings such
-    as "Job details" do not end it)."""
-    level = blocks[index].level
-    facts: set[str] = set()
-    count = 0
-    for block in blocks[index + 1 :]:
-        if block.kind == "heading" and block.level <= level and not is_generic_heading(block.text):
-            break
-        found = advert_facts(block) - facts
-        facts |= found
-        count += len(found)
-    return count
+def backed_headings(blocks: list[Block]) -> set[int]:
+    """Indexes of the headings whose section (up to the next heading of their level or higher; generic headings
+    such as "Job details" do not end it) holds at least `min_section_facts` distinct job facts. One pass: the
+    open sections are a stack of at most six heading levels."""
+    minimum = structure().min_section_facts
+    backed: set[int] = set()
+    open_sections: list[tuple[int, int, set[str]]] = []  # (heading index, level, facts so far)
+    for i, block in enumerate(blocks):
+        if block.kind == "heading":
+            if is_generic_heading(block.text):
+                continue
+            open_sections = [s for s in open_sections if s[1] < block.level]
+            open_sections.append((i, block.level, set()))
+            continue
+        found = advert_facts(block)
+        for index, _level, facts in open_sections if found else ():
+            facts |= found
+            if len(facts) >= minimum:
+                backed.add(index)
+    return backed
 
 
 def title_like(text: str) -> bool:
