@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip --disable-pip-version-check -q
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test pytest lint lock bench dictionary clean
+.PHONY: setup run test pytest lint lock bench dictionary browser clean
 
 setup: $(STAMP)
 
@@ -14,15 +14,28 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PIP) install --no-deps -e .
 	touch $(STAMP)
 
-## run: set up, then run the nightly flow on the bundled sample sources (offline)
+## run: set up, run the nightly flow on the bundled sample sources (offline), write its report, and a
+## demo report over synthetic nights (demo/report/index.html)
 run: setup
 	$(VENV)/bin/pipeline run
+	$(VENV)/bin/pipeline report
+	$(VENV)/bin/pipeline demo
 
 ## test: set up, lint and type-check, then run the whole test suite
-test: setup lint pytest
+test: setup lint browser pytest
 
 pytest: setup
 	$(PY) -m pytest -q
+
+## browser: Debian's chromium for the report's browser test, installed when missing and we are root
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser test"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null)) || \
+	    echo "note: could not install chromium; the browser test will skip (it fails when CI=true)"; \
+	  else echo "note: chromium is missing and cannot be installed here (needs root and apt-get); the browser test will skip"; fi; }
 
 lint: setup
 	$(VENV)/bin/ruff check pipeline flows tests bench
@@ -41,4 +54,5 @@ dictionary: setup
 
 clean:
 	find raw curated -mindepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf report exports demo .artifacts
 	rm -rf .pytest_cache .mypy_cache .ruff_cache

@@ -20,7 +20,7 @@ from pipeline.config import BUNDLED_SOURCES, Source, load_sources
 from pipeline.documents import RawDocument
 from pipeline.errors import TransientError
 from pipeline.load.night import Night, Published
-from pipeline.report import markdown_summary, source_counts
+from pipeline.run_artifacts import markdown_summary, source_counts
 from pipeline.runner import Acquired, Stages, acquire_source, extract_documents, publish_run, run_night
 from pipeline.summary import RunSummary
 

@@ -110,9 +110,86 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--worst", type=int, default=8, metavar="N", help="list the N pages with most errors (default: 8)"
     )
+    _output_commands(commands)
     dictionary = commands.add_parser("dictionary", help="write the data dictionary generated from the schemas")
     dictionary.add_argument("--output", type=Path, default=None, help="file to write (default: print)")
     return parser
+
+
+def _privacy(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--redact-personal",
+        dest="include_personal",
+        action="store_false",
+        help="leave out names of individuals, personal email addresses and mobile numbers (the default)",
+    )
+    group.add_argument(
+        "--include-personal", dest="include_personal", action="store_true", help="keep personal data (opt in)"
+    )
+    parser.set_defaults(include_personal=False)
+
+
+def _curated(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--curated-dir", type=Path, default=Path("curated"), help="curated Parquet tables (default: curated/)"
+    )
+
+
+def _output_commands(commands: argparse._SubParsersAction) -> None:
+    report = commands.add_parser(
+        "report", help="write a static HTML monitoring report of the curated history (opens with no network)"
+    )
+    _curated(report)
+    report.add_argument("--out", type=Path, default=Path("report"), help="folder to write (default: report/)")
+    report.add_argument("--since", type=_date, default=None, metavar="DATE", help="only nights on or after DATE")
+    _privacy(report)
+    export = commands.add_parser(
+        "export", help="export the curated tables as csv or xlsx, or open vacancies as schema.org JobPosting (jsonld)"
+    )
+    export.add_argument("format", choices=["csv", "xlsx", "jsonld"])
+    _curated(export)
+    export.add_argument("--out", type=Path, default=Path("exports"), help="folder to write (default: exports/)")
+    export.add_argument(
+        "--table", action="append", default=None, metavar="T", help="a table to export (repeat; default: all)"
+    )
+    _privacy(export)
+    demo = commands.add_parser(
+        "demo",
+        help="generate synthetic nights through the real pipeline, clearly marked as demo data, and report them",
+    )
+    demo.add_argument("--out", type=Path, default=Path("demo"), help="folder for the demo (default: demo/)")
+    demo.add_argument("--nights", type=int, default=84, help="nights to generate (default: 84)")
+    demo.add_argument(
+        "--last-night", type=_date, default=None, metavar="DATE", help="the last night (default: today, UTC)"
+    )
+
+
+def _outputs(args: argparse.Namespace) -> int:
+    """report, export and demo: people-facing outputs of the curated data."""
+    if args.command == "report":
+        from pipeline.outputs.report import write_report
+
+        print(f"report: {write_report(args.curated_dir, args.out, args.since, args.include_personal)}")
+    elif args.command == "export":
+        from pipeline.outputs.exports import export_csv, export_xlsx
+        from pipeline.outputs.postings import export_jsonld
+
+        if args.format == "jsonld":
+            if args.table:
+                raise PipelineError("--table does not apply to jsonld (it exports open vacancies)")
+            written = export_jsonld(args.curated_dir, args.out, args.include_personal)
+        else:
+            export = export_csv if args.format == "csv" else export_xlsx
+            written = export(args.curated_dir, args.out, args.table, args.include_personal)
+        print("\n".join(f"wrote {path}" for path in written))
+    else:
+        from pipeline.outputs.demo import run_demo
+        from pipeline.outputs.report import write_report
+
+        curated = run_demo(args.out, args.nights, args.last_night, log=print)
+        print(f"demo report: {write_report(curated, args.out / 'report')}")
+    return 0
 
 
 def _sources(args: argparse.Namespace) -> list[Source]:
@@ -217,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "eval":
             return _eval(args)
+        if args.command in ("report", "export", "demo"):
+            return _outputs(args)
         sources = _sources(args)  # bad input fails fast, before Prefect is imported
         if args.command == "serve":
             return _serve(args)

@@ -80,3 +80,14 @@ def site() -> Iterator[tuple[Site, str]]:
     server, base = serve(site)
     yield site, base
     server.shutdown()
+
+
+DEMO_LAST_NIGHT = dt.date(2026, 11, 30)
+
+
+@pytest.fixture(scope="session")
+def demo_curated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Five weeks of synthetic demo nights run through the real pipeline (no Prefect); the curated dir."""
+    from pipeline.outputs.demo import run_demo
+
+    return run_demo(tmp_path_factory.mktemp("demo") / "demo", nights=35, last_night=DEMO_LAST_NIGHT)

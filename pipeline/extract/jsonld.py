@@ -21,6 +21,10 @@ _CONTRACTS = {
     "PER_DIEM": "casual",
     "INTERN": "fixed-term",
     "PERMANENT": "permanent",
+    "FIXED_TERM": "fixed-term",
+    "CASUAL": "casual",
+    "ZERO_HOURS": "zero-hours",
+    "AGENCY": "agency",
 }
 
 
@@ -103,7 +107,8 @@ def _closing(value: Any) -> DateMention | None:
 
 
 def _employment(value: Any) -> tuple[str | None, str | None]:
-    kinds = [str(v).upper() for v in (value if isinstance(value, list) else [value]) if v]
+    values = value if isinstance(value, list) else [value]
+    kinds = ["_".join(str(v).upper().replace("-", " ").split()) for v in values if v]
     hours = next((_HOURS[k] for k in kinds if k in _HOURS), None)
     contract = next((_CONTRACTS[k] for k in kinds if k in _CONTRACTS), None)
     return hours, contract

@@ -16,6 +16,10 @@ def render_dictionary() -> str:
         "Each table is a Parquet dataset at `<curated-dir>/<table>/`. Money is GBP (float64), dates are "
         "date32, timestamps UTC; a missing value is null.",
         "",
+        "**personal**: the column may hold personal data (a named person, a personal email address, a mobile "
+        "number, or a passage that quotes them). The report and the exports leave these out by default "
+        "(`--include-personal` keeps them); the curated tables keep everything.",
+        "",
     ]
     for name, schema in TABLES.items():
         lines += [
@@ -23,15 +27,18 @@ def render_dictionary() -> str:
             "",
             TABLE_DESCRIPTIONS[name],
             "",
-            "| column | type | null | description |",
-            "|---|---|---|---|",
+            "| column | type | null | personal | description |",
+            "|---|---|---|---|---|",
         ]
         for field in schema:
-            description = (field.metadata or {}).get(b"description", b"").decode("utf-8")
-            lines.append(f"| `{field.name}` | {field.type} | {'yes' if field.nullable else 'no'} | {description} |")
+            metadata = field.metadata or {}
+            description = metadata.get(b"description", b"").decode("utf-8")
+            personal = "personal" if metadata.get(b"personal") == b"true" else ""
+            nullable = "yes" if field.nullable else "no"
+            lines.append(f"| `{field.name}` | {field.type} | {nullable} | {personal} | {description} |")
         if name in PARTITIONED:
             lines.append(
-                f"| `{PARTITIONED[name]}` | date (hive partition, in the path only) | no | The night. DuckDB "
+                f"| `{PARTITIONED[name]}` | date (hive partition, in the path only) | no | | The night. DuckDB "
                 "(hive_partitioning) reads it as DATE; pyarrow as date32 with an explicit partitioning schema; "
                 "pandas.read_parquet as a category of ISO dates. |"
             )

@@ -7,7 +7,8 @@ new complete version; a run that dies before the swap leaves the live version un
 
 Partitioned tables (vacancy_snapshots) live at `<table>/<column>=<value>/part-0.parquet`. A publish writes
 only the partitions it changes; the others are hard links to the live version's files (no copy, and the
-old version stays intact).
+old version stays intact). Each publish also recreates `<curated>/recruitment.duckdb`, a DuckDB database of
+views over the tables.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline.errors import TransientError
+from pipeline.load.database import write_database
 from pipeline.load.schemas import PARTITIONED, TABLES
 
 KEEP_VERSIONS = 3
@@ -113,6 +115,7 @@ class CuratedStore:
         os.rename(staging, final)
         self._swap_current(final)
         self._ensure_table_links()
+        write_database(self.root)
         self._prune()
         return final
 

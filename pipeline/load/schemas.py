@@ -7,8 +7,9 @@ import pyarrow as pa
 from pipeline.normalise.salary import DAYS_PER_WEEK, HOURS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 
 
-def _f(name: str, kind: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
-    return pa.field(name, kind, nullable=nullable, metadata={"description": description})
+def _f(name: str, kind: pa.DataType, description: str, nullable: bool = True, personal: bool = False) -> pa.Field:
+    metadata = {"description": description, **({"personal": "true"} if personal else {})}
+    return pa.field(name, kind, nullable=nullable, metadata=metadata)
 
 
 _S, _F, _D, _B, _I = pa.string(), pa.float64(), pa.date32(), pa.bool_(), pa.int64()
@@ -131,7 +132,7 @@ _VACANCY_COLUMNS = [
     _f("contract", _S, "permanent, temporary, fixed-term, casual, zero-hours, agency, or null."),
     _f("location_text", _S, "Where the role is based, as written."),
     _f("postcode", _S, "UK postcode of the workplace in canonical form (S40 2NT), when stated."),
-    _f("evidence", _S, "The sentence(s) of the page the row was read from, one per line.", False),
+    _f("evidence", _S, "The sentence(s) of the page the row was read from, one per line.", False, personal=True),
     _f(
         "extraction_method",
         _S,
@@ -237,13 +238,18 @@ CONTACTS = pa.schema(
         *_PROVENANCE,
         _f("vacancy_id", _S, "The vacancy the contact is for, when the page advertises exactly one; else null."),
         _f("employer_name", _S, "The page's employer, canonical."),
-        _f("name", _S, "Person to contact, only when the page gives the name as a contact ('contact Jane Smith on')."),
-        _f("phone", _S, "Phone number in E.164 (+447766367597)."),
+        _f(
+            "name",
+            _S,
+            "Person to contact, only when the page gives the name as a contact ('contact Jane Smith on').",
+            personal=True,
+        ),
+        _f("phone", _S, "Phone number in E.164 (+447766367597); may be a person's mobile.", personal=True),
         _f("phone_label", _S, "What the page calls the number (Office, Freephone number for young people)."),
-        _f("email", _S, "Email address."),
+        _f("email", _S, "Email address; may be a person's.", personal=True),
         _f("address", _S, "Postal address, lines joined with commas, ending with the canonical postcode."),
         _f("postcode", _S, "UK postcode in canonical form (S40 2NT), validated against the postcode format."),
-        _f("evidence", _S, "The passage of the page the contact was read from.", False),
+        _f("evidence", _S, "The passage of the page the contact was read from.", False, personal=True),
     ]
 )
 
@@ -266,7 +272,7 @@ BENEFITS = pa.schema(
         _f("value", _F, "Amount stated with the benefit (18.5 for an 18.5% pension), else null."),
         _f("unit", _S, "Unit of value: percent, days, weeks, GBP, or 'GBP per day' (etc.)."),
         _f("benefit_text", _S, "The words that name the benefit, as written.", False),
-        _f("evidence", _S, "The sentence the benefit was read from.", False),
+        _f("evidence", _S, "The sentence the benefit was read from.", False, personal=True),
     ]
 )
 
@@ -332,7 +338,7 @@ REJECTS = pa.schema(
         _f("snapshot_date", _D, "Night of the run that recorded the reject.", False),
         _f("table_name", _S, "For a validate reject: the table the row was meant for."),
         _f("row_id", _S, "For a validate reject: the row's id (vacancy_id, contact_id, page_id)."),
-        _f("record", _S, "For a validate reject: the whole row as JSON, so nothing is lost."),
+        _f("record", _S, "For a validate reject: the whole row as JSON, so nothing is lost.", personal=True),
     ]
 )
 

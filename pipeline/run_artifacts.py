@@ -1,5 +1,5 @@
-"""What a run reports: one log line per source, a table of counts per source and a markdown summary
-(the flow publishes the last two as Prefect artifacts)."""
+"""What a run publishes as Prefect artifacts: a table of counts per source and a markdown summary. (The
+monitoring report over the whole history is pipeline/outputs/report.py.)"""
 
 from __future__ import annotations
 

@@ -1,0 +1,212 @@
+"""The report's charts: plotly figures built from the Figures datasets, each with a one-line caption and
+the rows behind it (downloadable as CSV from the report)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from pipeline.normalise.salary import ANNUAL_FACTORS
+from pipeline.outputs.figures import Figures
+from pipeline.resources import load_yaml
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart of the report: its id, title, caption, figure and the rows it was drawn from."""
+
+    chart_id: str
+    title: str
+    caption: str
+    figure: go.Figure
+    data: pd.DataFrame
+
+
+@cache
+def _living_wage_rates() -> tuple[tuple[dt.date, float], ...]:
+    rates = load_yaml("pay_reference.yaml")["national_living_wage"]["rates"]
+    return tuple(sorted((dt.date.fromisoformat(str(r["from"])), float(r["hourly"])) for r in rates))
+
+
+def living_wage(on: dt.date | None) -> float | None:
+    """The National Living Wage (hourly) in force on a date, from pipeline/data/pay_reference.yaml."""
+    if on is None:
+        return None
+    rates = [rate for start, rate in _living_wage_rates() if start <= on]
+    return rates[-1] if rates else None
+
+
+def _layout(figure: go.Figure, y_title: str, x_title: str = "") -> go.Figure:
+    figure.update_layout(
+        template="plotly_white",
+        height=380,
+        margin={"l": 60, "r": 20, "t": 30, "b": 60},
+        legend_title_text="",
+        yaxis_title=y_title,
+        xaxis_title=x_title,
+    )
+    return figure
+
+
+def _empty(message: str) -> go.Figure:
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return _layout(figure, "")
+
+
+def _rows(count: int, what: str = "rows") -> str:
+    return f"{count:,} {what if count != 1 else what.rstrip('s')}"
+
+
+def open_per_night(figures: Figures, by: str) -> Chart:
+    """Open vacancies per night by region or by role family (a line per group)."""
+    data = figures.open_per_night(by)
+    label = {"region": "region", "family": "role family"}[by]
+    total = int(data["vacancies"].sum()) if not data.empty else 0
+    figure = (
+        _empty("no snapshots")
+        if data.empty
+        else _layout(px.line(data, x="snapshot_date", y="vacancies", color="group", markers=True), "open vacancies")
+    )
+    caption = (
+        f"Vacancies open on each night (listed, closing date not passed), by {label}; "
+        f"from {_rows(total, 'snapshot rows')} over {data['snapshot_date'].nunique()} nights."
+    )
+    return Chart(f"open-by-{by}", f"Open vacancies per night, by {label}", caption, figure, data)
+
+
+def pay_by(figures: Figures, by: str) -> Chart:
+    """Annual pay (midpoints of annualised figures) by role family or region, with the living wage line."""
+    data = figures.annual_pay()
+    column = {"family": "role_family", "region": "region"}[by]
+    label = {"family": "role family", "region": "region"}[by]
+    if data.empty:
+        figure = _empty("no annual salaries")
+    else:
+        figure = _layout(px.box(data, x=column, y="pay", points="all", hover_data=["title"]), "annual pay (GBP)")
+        wage = living_wage(figures.night)
+        if wage is not None:
+            annual = round(wage * ANNUAL_FACTORS["hour"])
+            figure.add_hline(y=annual, line_dash="dot", annotation_text=f"National Living Wage, full time: £{annual:,}")
+    caption = (
+        f"Ranges and medians of advertised annual pay (midpoint of each vacancy's annualised range; salaries per "
+        f"year, month or week) by {label}; from {_rows(len(data), 'vacancies')}."
+    )
+    summary = figures.pay_summary(by)
+    return Chart(f"pay-by-{by}", f"Advertised annual pay, by {label}", caption, figure, summary)
+
+
+def rates(figures: Figures, period: str) -> Chart:
+    """Hourly or daily rates as stated, by role family (shown apart from annual salaries)."""
+    data = figures.rate_pay(period)
+    name = {"hour": "Hourly", "day": "Daily"}[period]
+    if data.empty:
+        figure = _empty(f"no {name.lower()} rates")
+    else:
+        figure = _layout(
+            px.box(data, x="role_family", y="pay", points="all", hover_data=["title"]), f"GBP per {period}"
+        )
+        wage = living_wage(figures.night)
+        if wage is not None and period == "hour":
+            figure.add_hline(y=wage, line_dash="dot", annotation_text=f"National Living Wage: £{wage:.2f}")
+    caption = (
+        f"{name} rates as advertised (midpoint of each range), by role family; from {_rows(len(data), 'vacancies')}."
+    )
+    return Chart(f"pay-{period}", f"{name} rates, by role family", caption, figure, data)
+
+
+def flows_per_week(figures: Figures) -> Chart:
+    """New, closed and withdrawn vacancies per week."""
+    data = figures.flows_per_week()
+    if data.empty:
+        figure = _empty("no nights")
+    else:
+        long = data.melt(id_vars="week", var_name="change", value_name="vacancies")
+        figure = _layout(px.bar(long, x="week", y="vacancies", color="change", barmode="group"), "vacancies")
+    caption = f"Vacancies new, closed and withdrawn per week (weeks from Monday); from {_rows(len(data), 'weeks')}."
+    return Chart("flows", "New, closed and withdrawn per week", caption, figure, data)
+
+
+def readvertised(figures: Figures) -> Chart:
+    """Re-advertised roles (the same advert_key seen again after its earlier closing date), by role family."""
+    data = figures.readvertised()
+    if data.empty:
+        figure = _empty("no re-advertised roles")
+    else:
+        counts = data.groupby("role_family").size().reset_index(name="roles")
+        figure = _layout(px.bar(counts, x="role_family", y="roles"), "re-advertised roles")
+    caption = (
+        "Roles advertised again after closing (same source, employer and title seen after the earlier advert's "
+        f"closing date), by role family; from {_rows(len(data), 'vacancies')}."
+    )
+    return Chart("readvertised", "Re-advertised roles", caption, figure, data)
+
+
+def lead_times(figures: Figures) -> Chart:
+    """Days from first seen to closing date, by role family."""
+    data = figures.lead_times()
+    if data.empty:
+        figure = _empty("no closing dates")
+    else:
+        figure = _layout(px.box(data, x="role_family", y="lead_days", points="all", hover_data=["title"]), "days")
+    caption = (
+        "Days from a vacancy's first night seen to its closing date, by role family; "
+        f"from {_rows(len(data), 'vacancies')}."
+    )
+    return Chart("lead-times", "Lead time to closing date", caption, figure, data)
+
+
+def benefits(figures: Figures) -> Chart:
+    """Benefits offered by category: the share of employers advertising that offer each."""
+    data = figures.benefits_offered()
+    if data.empty:
+        figure = _empty("no benefits")
+    else:
+        figure = _layout(
+            px.bar(data, x="category", y="share_of_employers", hover_data=["mentions", "employers"]),
+            "share of employers",
+        )
+        figure.update_yaxes(tickformat=".0%", range=[0, 1])
+    mentions = int(data["mentions"].sum()) if not data.empty else 0
+    caption = (
+        "Benefit categories offered, as a share of the employers advertising; "
+        f"from {_rows(mentions, 'benefit mentions')}."
+    )
+    return Chart("benefits", "Benefits offered", caption, figure, data)
+
+
+def employer_kinds(figures: Figures) -> Chart:
+    """Employers advertising by kind: council, trust, private provider, charity, government, other."""
+    data = figures.employer_kinds()
+    if data.empty:
+        figure = _empty("no employers")
+    else:
+        long = data.melt(id_vars="kind_group", var_name="count", value_name="number")
+        figure = _layout(px.bar(long, x="kind_group", y="number", color="count", barmode="group"), "number")
+    employers = int(data["employers"].sum()) if not data.empty else 0
+    caption = f"Employers advertising, and their vacancies, by kind of employer; from {_rows(employers, 'employers')}."
+    return Chart("employer-kinds", "Employer kinds", caption, figure, data)
+
+
+def all_charts(figures: Figures) -> list[Chart]:
+    """Every chart of the report, in reading order."""
+    return [
+        open_per_night(figures, "region"),
+        open_per_night(figures, "family"),
+        pay_by(figures, "family"),
+        pay_by(figures, "region"),
+        rates(figures, "hour"),
+        rates(figures, "day"),
+        flows_per_week(figures),
+        readvertised(figures),
+        lead_times(figures),
+        benefits(figures),
+        employer_kinds(figures),
+    ]
