@@ -7,7 +7,8 @@ costs tens of milliseconds. Only TransientError is retried.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from pipeline.acquire.local import Reject
 from pipeline.config import BUNDLED_SOURCES, Source, load_sources
 from pipeline.documents import RawDocument
 from pipeline.errors import TransientError
+from pipeline.extract.limits import Limits
 from pipeline.load.night import Night, Published
 from pipeline.run_artifacts import markdown_summary, source_counts
 from pipeline.runner import Acquired, Stages, acquire_source, extract_documents, publish_run, run_night
@@ -55,10 +57,16 @@ def acquire_task(source: Source, raw_dir: str, run_token: str) -> Acquired:
 
 @task(name="extract-chunk", cache_policy=NO_CACHE)
 def extract_task(
-    documents: list[RawDocument], raw_dir: str, as_of: dt.date | None, run_id: str, night: dt.date, label: str
+    documents: list[RawDocument],
+    raw_dir: str,
+    as_of: dt.date | None,
+    run_id: str,
+    night: dt.date,
+    label: str,
+    limits: Limits,
 ) -> tuple[dict[str, list[dict[str, Any]]], list[Reject]]:
     """Extract and normalise a chunk of pages."""
-    rows, rejects = extract_documents(documents, Path(raw_dir), as_of, run_id, night)
+    rows, rejects = extract_documents(documents, Path(raw_dir), as_of, run_id, night, limits)
     get_run_logger().info(
         "extracted chunk %s: %d pages, %d vacancy sightings, %d rejected",
         label,
@@ -88,14 +96,20 @@ def _acquire_with_tasks(sources: Sequence[Source], raw_dir: Path, run_token: str
 
 
 def _extract_with_tasks(
-    chunks: list[list[RawDocument]], raw_dir: Path, as_of: dt.date | None, run_id: str, night: dt.date
-) -> list[tuple[dict[str, list[dict[str, Any]]], list[Reject]]]:
-    """One extract task per chunk of pages."""
+    chunks: list[list[RawDocument]],
+    raw_dir: Path,
+    as_of: dt.date | None,
+    run_id: str,
+    night: dt.date,
+    limits: Limits,
+) -> Iterator[tuple[dict[str, list[dict[str, Any]]], list[Reject]]]:
+    """One extract task per chunk of pages, all submitted at once; results in order as they finish."""
     futures = [
-        extract_task.submit(chunk, str(raw_dir), as_of, run_id, night, f"{i + 1}/{len(chunks)}")
+        extract_task.submit(chunk, str(raw_dir), as_of, run_id, night, f"{i + 1}/{len(chunks)}", limits)
         for i, chunk in enumerate(chunks)
     ]
-    return [future.result() for future in futures]
+    for future in futures:
+        yield future.result()
 
 
 def _publish_artifacts(summary: RunSummary) -> None:
@@ -108,8 +122,17 @@ def _publish_artifacts(summary: RunSummary) -> None:
     )
 
 
-def _night(sources: list[Source], raw_dir: str, curated_dir: str, as_of: dt.date | None, reextract: bool) -> RunSummary:
-    stages = Stages(_acquire_with_tasks, _extract_with_tasks, publish_task, get_run_logger().info)
+def _night(
+    sources: list[Source], raw_dir: str, curated_dir: str, as_of: dt.date | None, reextract: bool, echo: bool = False
+) -> RunSummary:
+    logger = get_run_logger()
+
+    def log(message: str) -> None:
+        logger.info(message)
+        if echo:  # progress on stderr even when Prefect's log is hidden
+            print(message, file=sys.stderr, flush=True)
+
+    stages = Stages(_acquire_with_tasks, _extract_with_tasks, publish_task, log)
     summary = run_night(sources, Path(raw_dir), Path(curated_dir), as_of, reextract, stages)
     _publish_artifacts(summary)
     return summary
@@ -122,12 +145,14 @@ def nightly_flow(
     curated_dir: str = "curated",
     as_of: dt.date | None = None,
     reextract: bool = False,
+    echo: bool = False,
 ) -> RunSummary:
     """Run every source through acquire -> extract -> validate -> publish and return the run summary.
 
     The run is the night `as_of` (default: today, UTC). Pages unchanged since they were last read are not
-    extracted again unless `reextract` is set (after upgrading the pipeline)."""
-    return _night(sources, raw_dir, curated_dir, as_of, reextract)
+    extracted again unless `reextract` is set (after upgrading the pipeline). `echo` also prints the progress
+    lines to stderr (the CLI does, when Prefect's own log is hidden)."""
+    return _night(sources, raw_dir, curated_dir, as_of, reextract, echo)
 
 
 @flow(name="nightly-recruitment-deployment", log_prints=False)

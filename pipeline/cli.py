@@ -7,9 +7,10 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from pipeline.config import BUNDLED_SOURCES, Source, load_sources
+from pipeline.config import BUNDLED_SOURCES, LIMIT_KEYS, Source, load_sources, parse_limits
 from pipeline.errors import PipelineError
 
 DEFAULT_CRON = "0 2 * * *"  # 02:00 every night
@@ -61,6 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--employer", default=None, help="employer of these pages, if known")
     _common(ingest)
     for command in (run, ingest):
+        limits = command.add_argument_group("limits on each document (default: the sources file's limits:)")
+        limits.add_argument("--max-bytes", type=int, metavar="N", help="bytes read (default 5,000,000)")
+        limits.add_argument("--max-chars", type=int, metavar="N", help="characters of text extracted (1,000,000)")
+        limits.add_argument(
+            "--max-depth", type=int, metavar="N", help="HTML element depth before reading as text (250)"
+        )
+        limits.add_argument(
+            "--max-extract-seconds", type=float, metavar="S", help="time extracting one page before rejecting it (60)"
+        )
+        command.add_argument(
+            "--verbose",
+            action="store_true",
+            help="show Prefect's own log (hidden by default; progress lines are always shown)",
+        )
         command.add_argument(
             "--reextract",
             action="store_true",
@@ -194,18 +209,34 @@ def _outputs(args: argparse.Namespace) -> int:
 
 def _sources(args: argparse.Namespace) -> list[Source]:
     if args.command in ("run", "serve"):
-        return load_sources(args.sources or BUNDLED_SOURCES)
-    if not any(path.exists() for path in args.paths):
+        sources = load_sources(args.sources or BUNDLED_SOURCES)
+    elif not any(path.exists() for path in args.paths):
         raise PipelineError(f"no such file or directory: {', '.join(str(p) for p in args.paths)}")
-    return [Source(args.source_id, args.employer, tuple(args.paths), additive=True)]
+    else:
+        sources = [Source(args.source_id, args.employer, tuple(args.paths), additive=True)]
+    given = {key: getattr(args, key, None) for key in LIMIT_KEYS}
+    return [replace(s, limits=parse_limits(given, "command line", s.limits)) for s in sources]
 
 
 def _run(args: argparse.Namespace, sources: list[Source]) -> int:
+    """run and ingest. ingest exits 1 when any input was rejected (stderr counts them per stage); run exits 1
+    only when a local input could not be read (page failures are logged without failing the night)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from embedded runs
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # Prefect's own log; progress is ours
     from flows.nightly import nightly_flow  # Prefect is imported only for commands that run the flow
 
-    summary = nightly_flow(sources, str(args.raw_dir), str(args.curated_dir), args.as_of, args.reextract)
+    summary = nightly_flow(
+        sources, str(args.raw_dir), str(args.curated_dir), args.as_of, args.reextract, echo=not args.verbose
+    )
     print(summary.render())
+    if args.command == "ingest":
+        if summary.rejects_by_stage:
+            stages = ", ".join(f"{stage} {count}" for stage, count in sorted(summary.rejects_by_stage.items()))
+            total = sum(summary.rejects_by_stage.values())
+            print(f"error: {total} input(s) rejected ({stages}); each is in the rejects table", file=sys.stderr)
+            return 1
+        return 0
     missing = [r for r in summary.reject_reasons if ": acquire: " in r]
     if missing:
         print(f"error: {len(missing)} input(s) could not be read (recorded in the rejects table)", file=sys.stderr)

@@ -13,7 +13,8 @@ import yaml
 
 from pipeline.acquire.crawl import CrawlSpec
 from pipeline.acquire.politeness import Politeness
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, InputError
+from pipeline.extract.limits import Limits
 from pipeline.reference import authority_by_code
 
 BUNDLED_SOURCES = Path(__file__).resolve().parent.parent / "samples" / "sources.yaml"
@@ -32,6 +33,8 @@ class Source:
     politeness: Politeness = field(default_factory=Politeness)  # the sources file's `politeness:` settings
     additive: bool = False  # ingest: pages not given this run are not observed (their vacancies stay open)
     gss_code: str | None = None  # the employer's ONS code when it is a local authority (its key in the reference)
+    from_sources_file: bool = False  # paths are relative to a sources file: '..' in them is refused
+    limits: Limits = field(default_factory=Limits)  # the sources file's `limits:` (per document)
 
 
 def _source(entry: Any, index: int, base: Path) -> Source:
@@ -58,8 +61,10 @@ def _source(entry: Any, index: int, base: Path) -> Source:
         if authority is None:
             raise ConfigError(f"{where}: 'gss_code' {gss_code!r} is not a local authority's ONS code")
         employer = employer or authority.name
-    paths_ = tuple((base / p) for p in paths)
-    return Source(source_id, employer, paths_, entry.get("description"), crawl, gss_code=gss_code)
+    paths_ = tuple((base.absolute() / p) for p in paths)  # only the paths themselves may hold a refused ".."
+    return Source(
+        source_id, employer, paths_, entry.get("description"), crawl, gss_code=gss_code, from_sources_file=True
+    )
 
 
 _CRAWL_KEYS = {
@@ -147,6 +152,22 @@ def _politeness(value: Any, path: Path) -> Politeness:
         raise ConfigError(f"sources file {path}: bad 'politeness' value: {exc}") from exc
 
 
+LIMIT_KEYS = {"max_bytes": int, "max_chars": int, "max_depth": int, "max_extract_seconds": float}
+
+
+def parse_limits(value: Any, where: str, base: Limits | None = None) -> Limits:
+    """Limits from a mapping (the sources file's `limits:` or the command line), over `base`."""
+    base = base or Limits()
+    if value is None:
+        return base
+    if not isinstance(value, dict) or set(value) - set(LIMIT_KEYS):
+        raise ConfigError(f"{where}: 'limits' takes {', '.join(LIMIT_KEYS)}")
+    try:
+        return replace(base, **{k: LIMIT_KEYS[k](v) for k, v in value.items() if v is not None})
+    except (TypeError, ValueError, InputError) as exc:
+        raise ConfigError(f"{where}: bad 'limits' value: {exc}") from exc
+
+
 def load_sources(path: Path) -> list[Source]:
     """Parse and validate a sources file; raises ConfigError with a one-line reason."""
     try:
@@ -162,8 +183,10 @@ def load_sources(path: Path) -> list[Source]:
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list) or not data["sources"]:
         raise ConfigError(f"sources file {path}: expected a top-level 'sources:' list with at least one source")
     politeness = _politeness(data.get("politeness"), path)
+    limits = parse_limits(data.get("limits"), f"sources file {path}")
     sources = [
-        replace(_source(entry, i, path.parent), politeness=politeness) for i, entry in enumerate(data["sources"])
+        replace(_source(entry, i, path.parent), politeness=politeness, limits=limits)
+        for i, entry in enumerate(data["sources"])
     ]
     seen: set[str] = set()
     for source in sources:

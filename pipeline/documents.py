@@ -23,6 +23,7 @@ class RawDocument:
     modified_at: dt.datetime | None = None
     etag: str | None = None  # HTTP validators, sent back on the next run (If-None-Match / If-Modified-Since)
     last_modified: str | None = None
+    truncated: str | None = None  # why only part of the document was read (a limit), when it was cut
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable dict."""

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.acquire.crawl import Crawler
+from pipeline.acquire.crawl import Crawler, normalise_url
 from pipeline.acquire.local import Reject, acquire_files
 from pipeline.acquire.politeness import end_run, for_run
 from pipeline.acquire.rawstore import RawStore
@@ -20,6 +20,7 @@ from pipeline.config import Source
 from pipeline.documents import RawDocument, short_hash
 from pipeline.errors import InputError
 from pipeline.extract.decode import decode_bytes
+from pipeline.extract.limits import Limits
 from pipeline.extract.page import extract_page
 from pipeline.load.history import SourceNight
 from pipeline.load.night import Night, Published, publish_night
@@ -48,9 +49,11 @@ def acquire_source(
     store = RawStore(raw_dir)
     acquired = Acquired()
     if source.paths:
-        acquired.documents, acquired.rejects = acquire_files(list(source.paths), source.id, store, source.employer)
+        acquired.documents, acquired.rejects = acquire_files(
+            list(source.paths), source.id, store, source.employer, source.from_sources_file, source.limits.max_bytes
+        )
     if source.crawl is not None:
-        fetcher, policies = for_run(run_token, source.politeness)
+        fetcher, policies = for_run(run_token, source.politeness, source.limits.max_bytes)
         crawler = Crawler(source.id, source.crawl, fetcher, policies, store, source.employer, progress=progress)
         crawled = crawler.run()
         acquired.documents += crawled.documents
@@ -104,6 +107,20 @@ def split_unchanged(acquired: Acquired, known: set[tuple[str, str, str]]) -> Non
     acquired.documents = changed
 
 
+def source_roots(source: Source) -> frozenset[str]:
+    """Where a source starts: its paths (as given and as file URIs), start URLs, sitemap and feeds. When one
+    of them cannot be read, nothing below it was reached."""
+    roots = {str(p) for p in source.paths} | {p.resolve().as_uri() for p in source.paths}
+    if source.crawl is not None:
+        urls = [
+            *source.crawl.start_urls,
+            *source.crawl.feeds,
+            *([source.crawl.sitemap] if source.crawl.sitemap else []),
+        ]
+        roots |= {normalise_url(u) or u for u in urls}
+    return frozenset(roots)
+
+
 def build_night(
     snapshot_date: dt.date,
     run_id: str,
@@ -117,16 +134,24 @@ def build_night(
         failed.setdefault(reject.source_id, []).append(reject)
     observed: dict[str, SourceNight] = {}
     for source, got in zip(sources, acquired, strict=True):
-        read = frozenset(d.url for d in [*got.documents, *got.unchanged])
-        unreadable = frozenset(r.url for r in failed.get(source.id, []) if not r.gone)
-        observed[source.id] = SourceNight(source.id, read, unreadable, source.additive)
+        bad = [r for r in failed.get(source.id, []) if not r.gone]
+        unreadable = frozenset(r.url for r in bad)
+        read = frozenset(d.url for d in [*got.documents, *got.unchanged]) - unreadable
+        roots = source_roots(source)
+        root_failed = any(r.url in roots for r in bad)
+        observed[source.id] = SourceNight(source.id, read, unreadable, source.additive, root_failed)
     unchanged = frozenset(page_id(d) for got in acquired for d in got.unchanged)
     pages_failed = {source_id: len({r.url for r in bad}) for source_id, bad in failed.items()}
     return Night(snapshot_date, run_id, observed, unchanged, pages_failed)
 
 
 def extract_documents(
-    documents: Sequence[RawDocument], raw_dir: Path, as_of: dt.date | None, run_id: str, snapshot_date: dt.date
+    documents: Sequence[RawDocument],
+    raw_dir: Path,
+    as_of: dt.date | None,
+    run_id: str,
+    snapshot_date: dt.date,
+    limits: Limits | None = None,
 ) -> tuple[Rows, list[Reject]]:
     """Decode, extract and normalise a batch of documents; a bad document becomes a reject."""
     store = RawStore(raw_dir)
@@ -140,7 +165,8 @@ def extract_documents(
             continue
         reference = as_of or doc.fetched_at.date()
         try:
-            extraction = extract_page(decoded.text, doc.content_type == "text/html", reference, doc.employer)
+            is_html = doc.content_type == "text/html"
+            extraction = extract_page(decoded.text, is_html, reference, doc.employer, limits)
         except Exception as exc:  # one bad page must not stop the run: it is recorded with its reason
             reason = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
             rejects.append(Reject(doc.source_id, doc.url, "extract", reason.splitlines()[0], doc.content_sha256))
@@ -167,7 +193,9 @@ def publish_run(
 
 
 AcquireAll = Callable[[Sequence[Source], Path, str], list[Acquired]]
-ExtractAll = Callable[[list[list[RawDocument]], Path, dt.date | None, str, dt.date], list[tuple[Rows, list[Reject]]]]
+ExtractAll = Callable[
+    [list[list[RawDocument]], Path, dt.date | None, str, dt.date, Limits], Iterable[tuple[Rows, list[Reject]]]
+]
 PublishNight = Callable[[Path, Rows, list[Reject], set[tuple[str, str]], Night], Published]
 
 
@@ -176,9 +204,10 @@ def _acquire_all(sources: Sequence[Source], raw_dir: Path, run_token: str) -> li
 
 
 def _extract_all(
-    chunks: list[list[RawDocument]], raw_dir: Path, as_of: dt.date | None, run_id: str, night: dt.date
-) -> list[tuple[Rows, list[Reject]]]:
-    return [extract_documents(chunk, raw_dir, as_of, run_id, night) for chunk in chunks]
+    chunks: list[list[RawDocument]], raw_dir: Path, as_of: dt.date | None, run_id: str, night: dt.date, limits: Limits
+) -> Iterator[tuple[Rows, list[Reject]]]:
+    for chunk in chunks:
+        yield extract_documents(chunk, raw_dir, as_of, run_id, night, limits)
 
 
 @dataclass
@@ -212,21 +241,32 @@ def run_night(
     finally:
         end_run(run_token)
     known = set() if reextract else published_pages(curated_dir)
-    for got in acquired:
+    for source, got in zip(sources, acquired, strict=True):
         if reextract:
             got.documents, got.unchanged = got.documents + got.unchanged, []
         else:
             split_unchanged(got, known)
+        stages.log(
+            f"source {source.id}: {len(got.documents)} pages to extract, {len(got.unchanged)} unchanged, "
+            f"{len({r.url for r in got.rejects})} failed"
+        )
     documents = [d for a in acquired for d in a.documents]
     rejects: list[Reject] = [r for a in acquired for r in a.rejects]
     run_id = make_run_id([*documents, *(d for a in acquired for d in a.unchanged)], rejects, as_of, night_date)
-    rows: Rows = {"fetch_log": [{**row, "run_id": run_id} for a in acquired for row in a.fetch_log]}
+    rows: Rows = {
+        "fetch_log": [{**row, "run_id": run_id, "snapshot_date": night_date} for a in acquired for row in a.fetch_log]
+    }
     chunks = [documents[i : i + CHUNK_SIZE] for i in range(0, len(documents), CHUNK_SIZE)]
     stages.log(f"night {night_date}: extracting {len(documents)} changed pages in {len(chunks)} chunks")
-    for chunk_rows, bad in stages.extract(chunks, raw_dir, as_of, run_id, night_date):
+    done = 0
+    limits = sources[0].limits if sources else Limits()  # file-wide settings: every source has the same
+    extracted = stages.extract(chunks, raw_dir, as_of, run_id, night_date, limits)
+    for chunk, (chunk_rows, bad) in zip(chunks, extracted, strict=True):
         for table, table_rows in chunk_rows.items():
             rows.setdefault(table, []).extend(table_rows)
         rejects.extend(bad)
+        done += len(chunk)
+        stages.log(f"extracted {done} of {len(documents)} changed pages")
     night = build_night(night_date, run_id, sources, acquired, rejects)
     # Unchanged pages are not inputs: their rows from earlier runs stay as they are.
     inputs = {(d.source_id, d.url) for d in documents} | {(r.source_id, r.url) for r in rejects}

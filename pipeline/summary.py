@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ class RunSummary:
     per_source: dict[str, dict[str, int]] = field(default_factory=dict)
     curated_totals: dict[str, int] = field(default_factory=dict)  # rows per table after this run
     reject_reasons: list[str] = field(default_factory=list)
+    rejects_by_stage: dict[str, int] = field(default_factory=dict)  # this run's rejects per stage
 
     def as_dict(self) -> dict[str, Any]:
         """A plain dict (JSON-friendly)."""
@@ -100,17 +102,45 @@ def summarise(
     summary.employers = len({r["employer_id"] for r in rows.get("employer_mentions", [])})
     for row in published.nights:
         summary.per_source[row["source_id"]] = {column: row[column] for column in PER_SOURCE}
+    _this_run_pages(summary, night, rows, merged, rejects, published.invalid)
+    summary.rejects_by_stage = dict(Counter([r.stage for r in rejects] + ["validate"] * len(published.invalid)))
     summary.reject_reasons = [f"{r.url}: {r.stage}: {r.reason}" for r in rejects]
     summary.reject_reasons += [f"{r['url']}: validate: {r['reason']}" for r in published.invalid]
     return summary
 
 
+def _this_run_pages(
+    summary: RunSummary,
+    night: Night,
+    rows: Rows,
+    merged: Rows,
+    rejects: Sequence[Reject],
+    invalid: list[dict[str, Any]],
+) -> None:
+    """Per source, the pages and rejects of this run (not of the night so far): the terms of the headline."""
+    source_of = {r["page_id"]: r["source_id"] for r in merged.get("pages", [])}
+    for counts in summary.per_source.values():
+        counts.update(pages_changed=0, pages_unchanged=0, rejects=0)
+    for row in rows.get("pages", []):
+        summary.per_source.setdefault(row["source_id"], {})
+        summary.per_source[row["source_id"]]["pages_changed"] += 1
+    for page in night.unchanged_pages:
+        if page in source_of and source_of[page] in summary.per_source:
+            summary.per_source[source_of[page]]["pages_unchanged"] += 1
+    for source_id in (*(r.source_id for r in rejects), *(r["source_id"] for r in invalid)):
+        if source_id in summary.per_source:
+            summary.per_source[source_id]["rejects"] += 1
+    for source_id, counts in summary.per_source.items():
+        counts["pages_failed"] = night.pages_failed.get(source_id, 0)
+
+
 def source_line(source_id: str, counts: dict[str, int]) -> str:
-    """The one log line of a source."""
+    """The one log line of a source: this run's pages and rejects, the vacancies seen, and the night's changes
+    in the history (a re-run of a night repeats the changes that night made)."""
     return (
         f"source {source_id}: {counts.get('pages_changed', 0)} pages changed, {counts.get('pages_unchanged', 0)} "
-        f"unchanged, {counts.get('pages_failed', 0)} failed; vacancies {counts.get('vacancies_seen', 0)} seen, "
-        f"{counts.get('vacancies_new', 0)} new, {counts.get('vacancies_updated', 0)} updated, "
-        f"{counts.get('vacancies_closed', 0)} closed, {counts.get('vacancies_withdrawn', 0)} withdrawn; "
-        f"{counts.get('rejects', 0)} rejects"
+        f"unchanged, {counts.get('pages_failed', 0)} failed, {counts.get('rejects', 0)} rejects; vacancies "
+        f"{counts.get('vacancies_seen', 0)} seen (the night's history: {counts.get('vacancies_new', 0)} new, "
+        f"{counts.get('vacancies_updated', 0)} updated, {counts.get('vacancies_closed', 0)} closed, "
+        f"{counts.get('vacancies_withdrawn', 0)} withdrawn)"
     )

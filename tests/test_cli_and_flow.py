@@ -83,7 +83,10 @@ def test_bad_documents_are_rejected_with_reasons_and_the_rest_goes_on(
     )
     captured = capsys.readouterr()
     assert code == 1, "an unreadable input makes the exit code non-zero"
-    assert "could not be read" in captured.err
+    assert (
+        captured.err.splitlines()[-1]
+        == "error: 3 input(s) rejected (acquire 1, decode 2); each is in the rejects table"
+    )
     rejects = pd.read_parquet(curated / "rejects").set_index("url")
     reasons = {Path(url).name: reason for url, reason in rejects.reason.items()}
     assert reasons["empty.html"] == "empty document"
@@ -135,3 +138,25 @@ def test_the_real_council_sources_file_is_valid() -> None:
     sources = load_sources(ROOT / "sources" / "english-councils.yaml")
     assert len(sources) >= 7 and all(s.crawl and s.crawl.start_urls for s in sources)
     assert all(s.politeness.min_delay >= 5 and s.politeness.max_concurrency == 1 for s in sources)
+
+
+def test_prefects_log_is_hidden_unless_verbose_and_progress_stays(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    pipeline = Path(sys.executable).with_name("pipeline")
+    base = [str(pipeline), "ingest", str(BUNDLED_SOURCES.parent / "pages"), "--as-of", "2025-11-20"]
+
+    def run(name: str, *extra: str) -> str:
+        where = ["--raw-dir", str(tmp_path / name / "raw"), "--curated-dir", str(tmp_path / name / "curated")]
+        done = subprocess.run([*base, *where, *extra], capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    quiet = run("quiet")
+    assert "extracted 9 of 9 changed pages" in quiet and "source local: 9 pages to extract" in quiet
+    assert "| INFO" not in quiet and "temporary server" not in quiet
+    verbose = run("verbose", "--verbose")
+    assert "| INFO" in verbose and "extracted 9 of 9 changed pages" in verbose

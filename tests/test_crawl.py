@@ -166,8 +166,8 @@ def _slow(handler: BaseHTTPRequestHandler) -> None:
         (_truncated, "ChunkedEncodingError"),
         (_slow, "Timeout"),
         (lambda h: send(h, 302, headers={"Location": "/jobs"}), "redirects"),
-        (lambda h: send(h, 200, b"x" * 300_000), "body larger than"),
-        (lambda h: send(h, 200, gzip_bomb(5_000_000), headers={"Content-Encoding": "gzip"}), "body larger than"),
+        (lambda h: send(h, 200, b"x" * 300_000), "body over max_bytes"),
+        (lambda h: send(h, 200, gzip_bomb(5_000_000), headers={"Content-Encoding": "gzip"}), "body over max_bytes"),
     ],
     ids=["reset", "truncated", "slow", "redirect-loop", "oversize", "gzip-bomb"],
 )

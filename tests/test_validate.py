@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pipeline.config import Source
-from pipeline.load.validate import check_rows, implied_hourly_rate, minimum_hourly_rate
+from pipeline.load.validate import check_rows, implied_hourly_rate, minimum_hourly_rate, reject_record
 from pipeline.runner import run_night
 
 REFERENCE = dt.date(2025, 11, 20)
@@ -58,6 +58,18 @@ def test_vacancy_checks(changes: dict[str, Any], reason: str | None) -> None:
         assert failures == {}
     else:
         assert reason in " ".join(failures[0]), failures
+
+
+def test_a_validation_reject_names_row_column_value_and_rule_once_each() -> None:
+    row = _vacancy(salary_min=50000.0, closing_date=dt.date(2075, 1, 1), evidence="x" * 5000, salary_period="fortnight")
+    failures = check_rows([row], "vacancy_sightings", {"p1": REFERENCE})
+    reason = reject_record(row, "vacancy_sightings", failures[0], None, "run", REFERENCE)["reason"]
+    assert "\n" not in reason and len(reason) < 400, reason
+    assert reason.startswith("vacancy_sightings row v1: ")
+    assert "salary_min=50000.0, salary_max=27000.0 fails salary_min <= salary_max" in reason
+    assert "closing_date=2075-01-01 fails closing date within range" in reason
+    assert "salary_period=fortnight fails isin(" in reason
+    assert reason.count("salary_min <= salary_max") == 1
 
 
 def test_part_time_pay_is_judged_on_its_hours() -> None:

@@ -160,7 +160,7 @@ class Fetcher:
         for chunk in response.iter_content(chunk_size=16384, decode_unicode=False):
             total += len(chunk)
             if total > self.settings.max_bytes:
-                raise BodyTooLarge(f"body larger than {self.settings.max_bytes} bytes after decoding")
+                raise BodyTooLarge(f"body over max_bytes ({self.settings.max_bytes:,} bytes after decoding)")
             chunks.append(chunk)
         return b"".join(chunks)
 

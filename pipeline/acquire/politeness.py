@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pipeline.acquire.addresses import refusal
-from pipeline.acquire.http import Fetcher
+from pipeline.acquire.http import Fetcher, FetchSettings
 
 
 @dataclass(frozen=True)
@@ -150,12 +150,12 @@ _RUNS: dict[str, tuple[Fetcher, HostPolicies]] = {}
 _RUNS_LOCK = threading.Lock()
 
 
-def for_run(token: str, politeness: Politeness) -> tuple[Fetcher, HostPolicies]:
+def for_run(token: str, politeness: Politeness, max_bytes: int | None = None) -> tuple[Fetcher, HostPolicies]:
     """The fetcher and host policies shared by every source of one run, so that two sources on one host
-    share its limits and its robots.txt is read once."""
+    share its limits and its robots.txt is read once. `max_bytes`: the limit on one body."""
     with _RUNS_LOCK:
         if token not in _RUNS:
-            fetcher = Fetcher()
+            fetcher = Fetcher(FetchSettings(max_bytes=max_bytes) if max_bytes else FetchSettings())
             _RUNS[token] = (fetcher, HostPolicies(fetcher, politeness))
         return _RUNS[token]
 

@@ -130,3 +130,4 @@ class PageExtraction:
     benefits: tuple[BenefitMention, ...] = ()
     employers: tuple[EmployerMention, ...] = ()
     primary_employer: str | None = None
+    limits_applied: tuple[str, ...] = ()  # how the page's limits cut it (max_chars, max_depth)

@@ -14,6 +14,15 @@ from pipeline.extract.contacts import extract_contacts
 from pipeline.extract.employers import employer_in_field, extract_employers, primary_employer
 from pipeline.extract.fields import label_fields
 from pipeline.extract.jsonld import json_ld_objects, postings
+from pipeline.extract.limits import (
+    SPACY_PART,
+    Deadline,
+    Limits,
+    html_as_text,
+    html_depth_over,
+    ld_json_scripts,
+    split_long,
+)
 from pipeline.extract.models import Block, EmployerMention, PageExtraction, VacancyCandidate
 from pipeline.extract.nlp import analyse
 from pipeline.extract.roles import title_key
@@ -65,14 +74,41 @@ def _merge_structured(structured: list[VacancyCandidate], found: list[VacancyCan
     return merged + [v for v in found if v.title is None or title_key(v.title) in by_title]
 
 
-def _blocks(content: str, is_html: bool) -> tuple[str | None, list[Block], list[VacancyCandidate]]:
+def _blocks(
+    content: str, is_html: bool, limits: Limits
+) -> tuple[str | None, list[Block], list[VacancyCandidate], list[str]]:
+    """The page's title, blocks and JSON-LD postings, and how its limits cut it."""
+    notes: list[str] = []
+    structured: list[VacancyCandidate] = []
+    if is_html and html_depth_over(content, limits.max_depth):
+        notes.append(f"element depth over max_depth ({limits.max_depth}): read as text")
+        scripts = ld_json_scripts(content)
+        structured = postings(json_ld_objects(parse_html(scripts))) if scripts else []
+        content, is_html = html_as_text(content), False
     if is_html:
         root = parse_html(content)
-        structured = postings(json_ld_objects(root))
-        return html_title(root), html_blocks(root), structured
+        return html_title(root), html_blocks(root), postings(json_ld_objects(root)), notes
     blocks = text_blocks(content)
     title = next((b.text for b in blocks if b.kind == "heading"), blocks[0].text[:200] if blocks else None)
-    return title, blocks, []
+    return title, blocks, structured, notes
+
+
+def _bounded(blocks: list[Block], limits: Limits, notes: list[str]) -> list[Block]:
+    """The blocks up to max_chars of text (the last one cut), each split into spaCy-sized parts."""
+    kept: list[Block] = []
+    total = 0
+    for block in blocks:
+        room = limits.max_chars - total
+        if room <= 0 or len(block.text) > room:
+            if room > 0:
+                kept.append(replace(block, text=block.text[:room]))
+            notes.append(f"text over max_chars ({limits.max_chars:,}): the first {limits.max_chars:,} characters read")
+            break
+        kept.append(block)
+        total += len(block.text)
+    if all(len(b.text) <= SPACY_PART for b in kept):
+        return kept
+    return [replace(b, text=part) for b in kept for part in split_long(b.text)]
 
 
 def _field_employers(blocks: list[Block]) -> list[EmployerMention]:
@@ -81,13 +117,24 @@ def _field_employers(blocks: list[Block]) -> list[EmployerMention]:
 
 
 def extract_page(
-    content: str, is_html: bool, reference: dt.date | None = None, default_employer: str | None = None
+    content: str,
+    is_html: bool,
+    reference: dt.date | None = None,
+    default_employer: str | None = None,
+    limits: Limits | None = None,
 ) -> PageExtraction:
-    """Extract vacancies, contacts, benefits and employers from one decoded page."""
-    title, blocks, structured = _blocks(content, is_html)
-    blocks = label_fields(blocks)
+    """Extract vacancies, contacts, benefits and employers from one decoded page, within its limits (raises
+    ExtractionTimeout past max_extract_seconds)."""
+    limits = limits or Limits()
+    deadline = Deadline(limits.max_extract_seconds)
+    title, blocks, structured, notes = _blocks(content, is_html, limits)
+    deadline.check("parsing")
+    blocks = label_fields(_bounded(blocks, limits, notes))
+    deadline.check("fields")
     docs = analyse([b.text for b in blocks])
+    deadline.check("language analysis")
     vacancies = _merge_structured(structured, link_adverts(blocks, docs, reference))
+    deadline.check("advert linking")
     full_text = "\n".join([title or "", *(b.text for b in blocks)])
     employers = extract_employers(full_text)
     named = _field_employers(blocks)
@@ -97,6 +144,7 @@ def extract_page(
     employers = [*employers, *(m for m in named if m.key not in {e.key for e in employers})]
     vacancies = [v if v.employer else replace(v, employer=primary) for v in vacancies]
     benefits = [b if b.employer else replace(b, employer=primary) for b in extract_benefits(blocks, docs)]
+    deadline.check("benefits")
     return PageExtraction(
         title=title,
         page_kind=classify_page(full_text, len(vacancies)),
@@ -105,4 +153,5 @@ def extract_page(
         benefits=tuple(benefits),
         employers=tuple(employers),
         primary_employer=primary,
+        limits_applied=tuple(notes),
     )

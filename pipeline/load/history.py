@@ -56,19 +56,23 @@ class SourceNight:
     """What a run observed of one source: the pages it read, and the pages it could not read tonight.
 
     `additive` (ingest): pages not given tonight are not observed either, so their vacancies carry forward.
+    A page read but rejected (undecodable, failed extraction) counts as unreadable, not read.
     """
 
     source_id: str
     read_urls: frozenset[str] = frozenset()
     unreadable_urls: frozenset[str] = frozenset()
     additive: bool = False
+    root_failed: bool = False  # a path, start URL, sitemap or feed of the source could not be read tonight
 
     def carries(self, urls: Iterable[str]) -> bool:
-        """Whether a vacancy last seen on these pages is carried forward (none of them observed tonight)."""
+        """Whether a vacancy last seen on these pages is carried forward: none of them was read tonight, and
+        they could not be (unreadable), or were not looked for (ingest), or the source's own path, start
+        page, sitemap or feed failed (so what hangs from it was never reached)."""
         urls = list(urls)
         if any(url in self.read_urls for url in urls):
             return False
-        return self.additive or all(url in self.unreadable_urls for url in urls)
+        return self.additive or self.root_failed or all(url in self.unreadable_urls for url in urls)
 
 
 def content_hash(row: Row) -> str:

@@ -4,7 +4,7 @@ the live rows were read on a later night (a re-run of an old night never overwri
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from pipeline.normalise.rows import employer_rows
@@ -32,11 +32,16 @@ def _newer(live: dict[str, list[Row]], inputs: set[tuple[str, str]], night: dt.d
 
 
 def merge_rows(
-    live: dict[str, list[Row]], run: dict[str, list[Row]], inputs: set[tuple[str, str]], night: dt.date
+    live: dict[str, list[Row]],
+    run: dict[str, list[Row]],
+    inputs: set[tuple[str, str]],
+    night: dt.date,
+    whole_sources: Collection[str] = (),
 ) -> dict[str, list[Row]]:
     """Live rows minus those of the (source, url) inputs of this run, plus this run's rows; employers
     rebuilt. Inputs already read on a later night keep their live rows. The same run twice gives the same
-    rows."""
+    rows. For `whole_sources` (read whole tonight, not ingested file by file), this run replaces the night's
+    rejects and fetch_log rows: a reject that no longer holds does not linger."""
     newer = _newer(live, inputs, night)
     inputs = inputs - newer
     replaced = {r["page_id"] for r in live.get("pages", []) if (r["source_id"], r["url"]) in inputs}
@@ -45,16 +50,25 @@ def merge_rows(
     for table in PAGE_TABLES:
         kept = [r for r in live.get(table, []) if r["page_id"] not in replaced]
         merged[table] = _unique(kept + [r for r in run.get(table, []) if r["page_id"] not in stale], table)
-    rejects = [r for r in live.get("rejects", []) if (r["source_id"], r["url"]) not in inputs]
+    rejects = [
+        r
+        for r in live.get("rejects", [])
+        if (r["source_id"], r["url"]) not in inputs and not _of_night(r, whole_sources, night)
+    ]
     rejects += [r for r in run.get("rejects", []) if (r["source_id"], r["url"]) not in newer]
     merged["rejects"] = sorted(rejects, key=_ORDER["rejects"])
     this_run = {r["run_id"] for r in run.get("fetch_log", [])}
     merged["fetch_log"] = sorted(
-        [r for r in live.get("fetch_log", []) if r["run_id"] not in this_run] + run.get("fetch_log", []),
+        [r for r in live.get("fetch_log", []) if r["run_id"] not in this_run and not _of_night(r, whole_sources, night)]
+        + run.get("fetch_log", []),
         key=lambda r: (r["run_id"], r["source_id"], r["url"]),
     )
     merged["employers"] = employer_rows(merged["employer_mentions"])
     return merged
+
+
+def _of_night(row: Row, sources: Collection[str], night: dt.date) -> bool:
+    return row["source_id"] in sources and row.get("snapshot_date") == night
 
 
 def _unique(rows: list[Row], table: str) -> list[Row]:

@@ -70,7 +70,7 @@ def publish_night(
             r for r in live["vacancy_sightings"] if r["page_id"] in night.unchanged_pages
         ]
         mapping = resolve_vacancy_ids(tonight)
-        merged = merge_rows(live, run, inputs, date)
+        merged = merge_rows(live, run, inputs, date, {s for s, n in night.sources.items() if not n.additive})
         for table in ("vacancy_sightings", "contacts", "benefits"):
             merged[table] = apply_ids(merged[table], mapping)
         page_urls = {r["page_id"]: r["url"] for r in live["pages"] + rows.get("pages", [])}  # before validation

@@ -61,6 +61,12 @@ PAGES = pa.schema(
         ),
         _f("vacancy_count", _I, "Vacancies read from this page (before de-duplication across pages)."),
         _f(
+            "truncated",
+            _S,
+            "Which limits cut the document, and how (max_bytes, max_chars, max_depth: read as text); null when "
+            "it was read whole.",
+        ),
+        _f(
             "snapshot_date",
             _D,
             "Night of the run that read the page (--as-of, else the run's UTC date); a re-run of an older "
@@ -369,6 +375,7 @@ FETCH_LOG = pa.schema(
         ),
         _f("fetched_at", _TS, "When the URL was fetched (UTC).", False),
         _f("run_id", _S, "Run that attempted it.", False),
+        _f("snapshot_date", _D, "Night of the run (null in rows written before this column existed)."),
     ]
 )
 

@@ -104,6 +104,20 @@ def _frame_checks(table: str) -> list[pa.Check]:
     ]
 
 
+# The columns each check across columns reads, named in its reject reason.
+FRAME_CHECK_COLUMNS = {
+    "salary_min <= salary_max": ("salary_min", "salary_max"),
+    "salary at least the minimum wage for the stated hours": ("salary_min", "salary_max", "salary_period"),
+    "closing date within range of the reference date": ("closing_date",),
+}
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    """A value for a reject reason: on one line, cut short."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _closing_in_range(df: pd.DataFrame) -> pd.Series:
     settings = _settings()
     reference = pd.to_datetime(df["_reference"].astype(object))
@@ -139,7 +153,7 @@ def _frame(rows: list[Row], table: str) -> tuple[pd.DataFrame, dict[int, str]]:
                 arrow.Table.from_pylist([_typed(row, schema)], schema=schema)
                 positions.append(position)
             except (arrow.ArrowException, TypeError, ValueError) as exc:
-                wrong[position] = f"wrong type: {str(exc).splitlines()[0]}"
+                wrong[position] = f"wrong type: {_short(str(exc).splitlines()[0], 120)}"
         data = arrow.Table.from_pylist([_typed(rows[p], schema) for p in positions], schema=schema)
     frame = data.to_pandas(types_mapper=pd.ArrowDtype)
     frame.index = pd.Index(positions)
@@ -169,13 +183,15 @@ def check_rows(rows: list[Row], table: str, reference: dict[str, dt.date | None]
         for case in errors.failure_cases.itertuples():
             if pd.isna(case.index):
                 continue
-            column = "" if pd.isna(case.column) else f"{case.column}: "
-            value = (
-                ""
-                if pd.isna(case.failure_case) or case.schema_context == "DataFrameSchema"
-                else f" ({case.failure_case})"
-            )
-            failures.setdefault(int(case.index), []).append(f"{column}{case.check}{value}")
+            position = int(case.index)
+            if case.schema_context == "DataFrameSchema":  # a check across columns: name them once
+                columns = FRAME_CHECK_COLUMNS.get(str(case.check), ())
+                values = ", ".join(f"{c}={_short(rows[position].get(c))}" for c in columns)
+                line = f"{values} fails {case.check}" if values else f"fails {case.check}"
+            else:
+                line = f"{case.column}={_short(case.failure_case)} fails {_short(case.check, 60)}"
+            if line not in failures.setdefault(position, []):
+                failures[position].append(line)
     return failures
 
 
@@ -185,7 +201,7 @@ def reject_record(row: Row, table: str, reasons: list[str], page: Row | None, ru
         "source_id": row.get("source_id") or (page or {}).get("source_id") or "",
         "url": (page or {}).get("url") or row.get("url") or "",
         "stage": "validate",
-        "reason": f"{table}: " + "; ".join(dict.fromkeys(reasons)),
+        "reason": f"{table} row {row.get(ROW_ID.get(table, 'page_id'))}: " + "; ".join(dict.fromkeys(reasons)),
         "content_sha256": (page or {}).get("content_sha256"),
         "run_id": run_id,
         "snapshot_date": night,

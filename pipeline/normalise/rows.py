@@ -137,6 +137,8 @@ def page_rows(
                 "reference_date": reference_date,
                 "employer_name": employer_name,
                 "vacancy_count": len(sightings),
+                "truncated": "; ".join([*([doc.truncated] if doc.truncated else []), *extraction.limits_applied])
+                or None,
                 "snapshot_date": snapshot_date,
             }
         ],

@@ -4,6 +4,7 @@ the rows behind it (downloadable as CSV from the report)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -61,6 +62,22 @@ def _empty(message: str) -> go.Figure:
     return _layout(figure, "")
 
 
+def _drawn(data: pd.DataFrame, nothing: str, draw: Callable[[pd.DataFrame], go.Figure]) -> go.Figure:
+    """The chart of the rows, or a note saying there are none."""
+    return _empty(nothing) if data.empty else draw(data)
+
+
+def _box(data: pd.DataFrame, x: str, y: str, y_title: str) -> go.Figure:
+    """Box plot with every point shown, titled by hover."""
+    return _layout(px.box(data, x=x, y=y, points="all", hover_data=["title"]), y_title)
+
+
+def _grouped_bars(data: pd.DataFrame, x: str, series: str, value: str) -> go.Figure:
+    """One group of bars per x, one bar per other column."""
+    long = data.melt(id_vars=x, var_name=series, value_name=value)
+    return _layout(px.bar(long, x=x, y=value, color=series, barmode="group"), value)
+
+
 def _rows(count: int, what: str = "rows") -> str:
     return f"{count:,} {what if count != 1 else what.rstrip('s')}"
 
@@ -70,10 +87,10 @@ def open_per_night(figures: Figures, by: str) -> Chart:
     data = figures.open_per_night(by)
     label = {"region": "region", "family": "role family"}[by]
     total = int(data["vacancies"].sum()) if not data.empty else 0
-    figure = (
-        _empty("no snapshots")
-        if data.empty
-        else _layout(px.line(data, x="snapshot_date", y="vacancies", color="group", markers=True), "open vacancies")
+    figure = _drawn(
+        data,
+        "no snapshots",
+        lambda d: _layout(px.line(d, x="snapshot_date", y="vacancies", color="group", markers=True), "open vacancies"),
     )
     caption = (
         f"Vacancies open on each night (listed, closing date not passed), by {label}; "
@@ -87,14 +104,11 @@ def pay_by(figures: Figures, by: str) -> Chart:
     data = figures.annual_pay()
     column = {"family": "role_family", "region": "region"}[by]
     label = {"family": "role family", "region": "region"}[by]
-    if data.empty:
-        figure = _empty("no annual salaries")
-    else:
-        figure = _layout(px.box(data, x=column, y="pay", points="all", hover_data=["title"]), "annual pay (GBP)")
-        wage = living_wage(figures.night)
-        if wage is not None:
-            annual = round(wage * ANNUAL_FACTORS["hour"])
-            figure.add_hline(y=annual, line_dash="dot", annotation_text=f"National Living Wage, full time: £{annual:,}")
+    figure = _drawn(data, "no annual salaries", lambda d: _box(d, column, "pay", "annual pay (GBP)"))
+    wage = living_wage(figures.night)
+    if wage is not None and not data.empty:
+        annual = round(wage * ANNUAL_FACTORS["hour"])
+        figure.add_hline(y=annual, line_dash="dot", annotation_text=f"National Living Wage, full time: £{annual:,}")
     caption = (
         f"Ranges and medians of advertised annual pay (midpoint of each vacancy's annualised range; salaries per "
         f"year, month or week) by {label}; from {_rows(len(data), 'vacancies')}."
@@ -107,15 +121,10 @@ def rates(figures: Figures, period: str) -> Chart:
     """Hourly or daily rates as stated, by role family (shown apart from annual salaries)."""
     data = figures.rate_pay(period)
     name = {"hour": "Hourly", "day": "Daily"}[period]
-    if data.empty:
-        figure = _empty(f"no {name.lower()} rates")
-    else:
-        figure = _layout(
-            px.box(data, x="role_family", y="pay", points="all", hover_data=["title"]), f"GBP per {period}"
-        )
-        wage = living_wage(figures.night)
-        if wage is not None and period == "hour":
-            figure.add_hline(y=wage, line_dash="dot", annotation_text=f"National Living Wage: £{wage:.2f}")
+    figure = _drawn(data, f"no {name.lower()} rates", lambda d: _box(d, "role_family", "pay", f"GBP per {period}"))
+    wage = living_wage(figures.night)
+    if wage is not None and period == "hour" and not data.empty:
+        figure.add_hline(y=wage, line_dash="dot", annotation_text=f"National Living Wage: £{wage:.2f}")
     caption = (
         f"{name} rates as advertised (midpoint of each range), by role family; from {_rows(len(data), 'vacancies')}."
     )
@@ -125,11 +134,7 @@ def rates(figures: Figures, period: str) -> Chart:
 def flows_per_week(figures: Figures) -> Chart:
     """New, closed and withdrawn vacancies per week."""
     data = figures.flows_per_week()
-    if data.empty:
-        figure = _empty("no nights")
-    else:
-        long = data.melt(id_vars="week", var_name="change", value_name="vacancies")
-        figure = _layout(px.bar(long, x="week", y="vacancies", color="change", barmode="group"), "vacancies")
+    figure = _drawn(data, "no nights", lambda d: _grouped_bars(d, "week", "change", "vacancies"))
     caption = f"Vacancies new, closed and withdrawn per week (weeks from Monday); from {_rows(len(data), 'weeks')}."
     return Chart("flows", "New, closed and withdrawn per week", caption, figure, data)
 
@@ -137,11 +142,14 @@ def flows_per_week(figures: Figures) -> Chart:
 def readvertised(figures: Figures) -> Chart:
     """Re-advertised roles (the same advert_key seen again after its earlier closing date), by role family."""
     data = figures.readvertised()
-    if data.empty:
-        figure = _empty("no re-advertised roles")
-    else:
-        counts = data.groupby("role_family").size().reset_index(name="roles")
-        figure = _layout(px.bar(counts, x="role_family", y="roles"), "re-advertised roles")
+    figure = _drawn(
+        data,
+        "no re-advertised roles",
+        lambda d: _layout(
+            px.bar(d.groupby("role_family").size().reset_index(name="roles"), x="role_family", y="roles"),
+            "re-advertised roles",
+        ),
+    )
     caption = (
         "Roles advertised again after closing (same source, employer and title seen after the earlier advert's "
         f"closing date), by role family; from {_rows(len(data), 'vacancies')}."
@@ -152,10 +160,7 @@ def readvertised(figures: Figures) -> Chart:
 def lead_times(figures: Figures) -> Chart:
     """Days from first seen to closing date, by role family."""
     data = figures.lead_times()
-    if data.empty:
-        figure = _empty("no closing dates")
-    else:
-        figure = _layout(px.box(data, x="role_family", y="lead_days", points="all", hover_data=["title"]), "days")
+    figure = _drawn(data, "no closing dates", lambda d: _box(d, "role_family", "lead_days", "days"))
     caption = (
         "Days from a vacancy's first night seen to its closing date, by role family; "
         f"from {_rows(len(data), 'vacancies')}."
@@ -166,14 +171,14 @@ def lead_times(figures: Figures) -> Chart:
 def benefits(figures: Figures) -> Chart:
     """Benefits offered by category: the share of employers advertising that offer each."""
     data = figures.benefits_offered()
-    if data.empty:
-        figure = _empty("no benefits")
-    else:
-        figure = _layout(
-            px.bar(data, x="category", y="share_of_employers", hover_data=["mentions", "employers"]),
+    figure = _drawn(
+        data,
+        "no benefits",
+        lambda d: _layout(
+            px.bar(d, x="category", y="share_of_employers", hover_data=["mentions", "employers"]),
             "share of employers",
-        )
-        figure.update_yaxes(tickformat=".0%", range=[0, 1])
+        ).update_yaxes(tickformat=".0%", range=[0, 1]),
+    )
     mentions = int(data["mentions"].sum()) if not data.empty else 0
     caption = (
         "Benefit categories offered, as a share of the employers advertising; "
@@ -185,11 +190,7 @@ def benefits(figures: Figures) -> Chart:
 def employer_kinds(figures: Figures) -> Chart:
     """Employers advertising by kind: council, trust, private provider, charity, government, other."""
     data = figures.employer_kinds()
-    if data.empty:
-        figure = _empty("no employers")
-    else:
-        long = data.melt(id_vars="kind_group", var_name="count", value_name="number")
-        figure = _layout(px.bar(long, x="kind_group", y="number", color="count", barmode="group"), "number")
+    figure = _drawn(data, "no employers", lambda d: _grouped_bars(d, "kind_group", "count", "number"))
     employers = int(data["employers"].sum()) if not data.empty else 0
     caption = f"Employers advertising, and their vacancies, by kind of employer; from {_rows(employers, 'employers')}."
     return Chart("employer-kinds", "Employer kinds", caption, figure, data)

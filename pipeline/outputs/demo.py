@@ -14,10 +14,12 @@ import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pipeline.config import Source
 from pipeline.errors import PipelineError
+from pipeline.resources import load_yaml
 
 DEMO_MARKER = "DEMO.md"
 _MARKER_TEXT = (
@@ -26,53 +28,19 @@ _MARKER_TEXT = (
 )
 
 Role = tuple[str, str, float, float, str, str]  # title, period, lowest, highest, hours, contract (schema.org)
-_ROLES: dict[str, list[Role]] = {
-    "residential": [
-        ("Residential Support Worker", "year", 24500, 27800, "FULL_TIME", "PERMANENT"),
-        ("Senior Residential Support Worker", "year", 28000, 31500, "FULL_TIME", "PERMANENT"),
-        ("Waking Night Support Worker", "hour", 12.8, 14.1, "PART_TIME", "PERMANENT"),
-        ("Registered Manager", "year", 45000, 52000, "FULL_TIME", "PERMANENT"),
-        ("Deputy Home Manager", "year", 36000, 41000, "FULL_TIME", "PERMANENT"),
-    ],
-    "social_work": [
-        ("Social Worker - Children in Care", "year", 37000, 44000, "FULL_TIME", "PERMANENT"),
-        ("Senior Social Worker - Safeguarding", "year", 43000, 48500, "FULL_TIME", "PERMANENT"),
-        ("Team Manager - Fostering", "year", 50000, 58000, "FULL_TIME", "PERMANENT"),
-        ("Locum Social Worker", "hour", 38, 45, "FULL_TIME", "TEMPORARY"),
-        ("Independent Reviewing Officer", "year", 46000, 50500, "FULL_TIME", "PERMANENT"),
-    ],
-    "early_help": [
-        ("Family Support Worker", "year", 25500, 29000, "FULL_TIME", "PERMANENT"),
-        ("Youth Worker", "year", 26800, 30500, "PART_TIME", "FIXED_TERM"),
-        ("Early Help Practitioner", "year", 29000, 33000, "FULL_TIME", "PERMANENT"),
-        ("Interim Head of Service", "day", 450, 550, "FULL_TIME", "CONTRACTOR"),
-    ],
-}
-# employer, postcode, the role groups it advertises, adverts a week
-_EMPLOYERS: list[tuple[str, str, tuple[str, ...], float]] = [
-    ("Derby City Council", "DE1 2FS", ("residential", "social_work"), 2.0),
-    ("Leeds City Council", "LS1 1UR", ("social_work", "early_help"), 2.5),
-    ("Kent County Council", "ME14 1XQ", ("social_work", "residential", "early_help"), 3.0),
-    ("Birmingham Children's Trust", "B1 1TT", ("social_work",), 2.0),
-    ("Cornwall Council", "TR1 3AY", ("residential", "early_help"), 1.5),
-    ("Lancashire County Council", "PR1 8XJ", ("residential", "social_work"), 2.0),
-    ("Norfolk County Council", "NR1 2DH", ("early_help", "social_work"), 1.5),
-    ("Camden Council", "N1C 4AG", ("social_work",), 1.0),
-    ("Newcastle City Council", "NE1 8QH", ("early_help",), 1.0),
-    ("City of Cardiff Council", "CF10 4UW", ("residential",), 1.0),
-    ("Example Residential Care Ltd", "S40 1LA", ("residential",), 2.0),
-    ("Action for Children", "WD18 8AG", ("early_help", "residential"), 1.0),
-]
-_BENEFITS = [
-    "Local Government Pension Scheme",
-    "27 days annual leave plus bank holidays",
-    "Flexible working",
-    "Cycle to work scheme",
-    "Employee assistance programme for your wellbeing",
-    "Funded professional training",
-    "Social Work England registration fees paid",
-    "Car lease scheme",
-]
+Employer = tuple[str, str, tuple[str, ...], float]  # name, postcode, role groups, adverts a week
+
+
+@cache
+def _data() -> tuple[dict[str, list[Role]], list[Employer], list[str]]:
+    """The invented roles, employers and benefits of pipeline/data/demo.yaml."""
+    data = load_yaml("demo.yaml")
+    roles = {
+        group: [(r["title"], r["period"], float(r["low"]), float(r["high"]), r["hours"], r["contract"]) for r in items]
+        for group, items in data["roles"].items()
+    }
+    employers = [(e["name"], e["postcode"], tuple(e["groups"]), float(e["weekly"])) for e in data["employers"]]
+    return roles, employers, list(data["benefits"])
 
 
 @dataclass
@@ -105,12 +73,13 @@ def plan_adverts(first: dt.date, nights: int, seed: int) -> list[Advert]:
     rng = random.Random(seed)
     adverts: list[Advert] = []
     last = first + dt.timedelta(days=nights - 1)
-    for index, (employer, postcode, families, weekly) in enumerate(_EMPLOYERS):
-        stop = first + dt.timedelta(days=21) if index == len(_EMPLOYERS) - 3 else last
-        offered = rng.sample(_BENEFITS, rng.randint(3, len(_BENEFITS)))
+    roles, employers, benefits_list = _data()
+    for index, (employer, postcode, families, weekly) in enumerate(employers):
+        stop = first + dt.timedelta(days=21) if index == len(employers) - 3 else last
+        offered = rng.sample(benefits_list, rng.randint(3, len(benefits_list)))
         day = first - dt.timedelta(days=rng.randint(0, 20))
         while day <= stop:
-            role = _vary(rng.choice(_ROLES[rng.choice(families)]), rng)
+            role = _vary(rng.choice(roles[rng.choice(families)]), rng)
             closing = day + dt.timedelta(days=rng.randint(14, 42))
             withdrawn = rng.random() < 0.1
             removed = day + dt.timedelta(days=rng.randint(3, (closing - day).days)) if withdrawn else closing
@@ -221,15 +190,16 @@ def run_demo(
     last_night = last_night or dt.datetime.now(dt.UTC).date()
     first = last_night - dt.timedelta(days=nights - 1)
     adverts = plan_adverts(first, nights, seed)
-    sources = {_slug(e[0]): Source(_slug(e[0]), e[0], (pages / _slug(e[0]),)) for e in _EMPLOYERS}
+    employers = _data()[1]
+    sources = {_slug(e[0]): Source(_slug(e[0]), e[0], (pages / _slug(e[0]),)) for e in employers}
     for offset in range(nights):
         night = first + dt.timedelta(days=offset)
-        for employer, source in zip(_EMPLOYERS, sources.values(), strict=True):
+        for employer, source in zip(employers, sources.values(), strict=True):
             shutil.rmtree(source.paths[0], ignore_errors=True)
             source.paths[0].mkdir(parents=True)
             (source.paths[0] / "careers.html").write_text(landing_page(employer[0]), encoding="utf-8")
         if offset == nights - 1:  # one unreadable page on the last night, for the health table
-            (pages / _slug(_EMPLOYERS[5][0]) / "broken.html").write_bytes(b"\x00\x01\x02 not a page \xff" * 40)
+            (pages / _slug(employers[5][0]) / "broken.html").write_bytes(b"\x00\x01\x02 not a page \xff" * 40)
         for advert in adverts:
             if advert.posted <= night < advert.removed:
                 path = pages / _slug(advert.employer) / f"{advert.key}.html"

@@ -98,13 +98,20 @@ def _readme_markdown(dictionary: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _opened(
+    curated_dir: Path, tables: Sequence[str] | None, include_personal: bool
+) -> tuple[list[str], duckdb.DuckDBPyConnection, list[str] | None]:
+    """The tables asked for, a connection to the curated views, and the names to redact (None: keep all)."""
+    chosen = check_tables(tables)
+    connection = open_curated(curated_dir)
+    return chosen, connection, None if include_personal else contact_names(connection)
+
+
 def export_csv(
     curated_dir: Path, out_dir: Path, tables: Sequence[str] | None = None, include_personal: bool = False
 ) -> list[Path]:
     """Write `<table>.csv` per table and README.md (the data dictionary); returns the files written."""
-    chosen = check_tables(tables)
-    connection = open_curated(curated_dir)
-    names = None if include_personal else contact_names(connection)
+    chosen, connection, names = _opened(curated_dir, tables, include_personal)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for table in chosen:
@@ -122,9 +129,7 @@ def export_xlsx(
     curated_dir: Path, out_dir: Path, tables: Sequence[str] | None = None, include_personal: bool = False
 ) -> list[Path]:
     """Write `recruitment.xlsx`: a README sheet (the data dictionary), then one sheet per table."""
-    chosen = check_tables(tables)
-    connection = open_curated(curated_dir)
-    names = None if include_personal else contact_names(connection)
+    chosen, connection, names = _opened(curated_dir, tables, include_personal)
     frames = {table: read_frame(connection, table, names) for table in chosen}
     too_long = [f"{t} ({len(f):,} rows)" for t, f in frames.items() if len(f) > EXCEL_MAX_ROWS]
     if too_long:
