@@ -4,7 +4,9 @@ Builds a corpus of at least 1,000 HTML pages from the real fixtures (../shared/f
 captures (../shared/seeds, as paragraphs) and the bundled samples, then times, in one run:
   - lxml.html.document_fromstring on every page (the floor), and
   - the full extraction (decode, clean, structure, spaCy rules, linking) on every page.
-Prints pages per second, the ratio of the two, and peak memory. Usage:
+  - trafilatura's `extract` (plain main text, no fields) on every page, when trafilatura is installed
+    (a benchmark-only dependency: `.venv/bin/pip install trafilatura lxml_html_clean`).
+Prints pages per second, the ratios, and peak memory. Usage:
   python bench/extract_throughput.py [--pages N]
 """
 
@@ -40,6 +42,19 @@ def corpus(pages: int) -> list[bytes]:
     return [base[i % len(base)] for i in range(max(pages, len(base)))]
 
 
+def _trafilatura_seconds(pages: list[bytes]) -> float | None:
+    """Seconds for trafilatura's extract over the pages, or None when it is not installed."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    trafilatura.extract(pages[0])  # warm up
+    start = time.perf_counter()
+    for page in pages:
+        trafilatura.extract(page)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -60,12 +75,18 @@ def main() -> None:
     for page in pages:
         vacancies += len(extract_page(decode_bytes(page).text, True, reference).vacancies)
     full = time.perf_counter() - start
+    plain = _trafilatura_seconds(pages)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(f"corpus: {len(pages)} pages, {megabytes:.1f} MB; {vacancies} vacancies extracted")
     print(f"lxml parse only (floor): {len(pages) / floor:,.0f} pages/s")
     print(f"full extraction:        {len(pages) / full:,.0f} pages/s")
     print(f"full extraction / lxml parse time: {full / floor:.1f}x (aim: within 10x)")
+    if plain is None:
+        print("trafilatura not installed: pip install trafilatura lxml_html_clean to compare")
+    else:
+        print(f"trafilatura extract (plain text): {len(pages) / plain:,.0f} pages/s")
+        print(f"full extraction time / trafilatura time: {full / plain:.2f}x (aim: at most 1.0x)")
     print(f"peak memory (max RSS): {peak_mb:,.0f} MB")
 
 

@@ -7,14 +7,17 @@ costs tens of milliseconds. Only TransientError is retried.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from pipeline.acquire.local import Reject
 from pipeline.config import BUNDLED_SOURCES, Source, load_sources
@@ -23,7 +26,7 @@ from pipeline.errors import TransientError
 from pipeline.extract.limits import Limits
 from pipeline.load.night import Night, Published
 from pipeline.run_artifacts import markdown_summary, source_counts
-from pipeline.runner import Acquired, Stages, acquire_source, extract_documents, publish_run, run_night
+from pipeline.runner import CHUNK_SIZE, Acquired, Stages, acquire_source, extract_documents, publish_run, run_night
 from pipeline.summary import RunSummary
 
 
@@ -89,10 +92,29 @@ def publish_task(
     return publish_run(curated_dir, rows, rejects, inputs, night)
 
 
+def _publish_quoted(
+    curated_dir: Path,
+    rows: dict[str, list[dict[str, Any]]],
+    rejects: list[Reject],
+    inputs: set[tuple[str, str]],
+    night: Night,
+) -> Published:
+    """The publish task, its big arguments quoted: Prefect would otherwise walk every row looking for
+    futures (seconds per 10,000 rows; bench/scale.py)."""
+    return publish_task(curated_dir, quote(rows), quote(rejects), quote(inputs), night)  # type: ignore[call-overload]
+
+
 def _acquire_with_tasks(sources: Sequence[Source], raw_dir: Path, run_token: str) -> list[Acquired]:
     """One acquire task per source, run concurrently (politeness is per host, shared by the run)."""
     futures = [acquire_task.submit(source, str(raw_dir), run_token) for source in sources]
     return [future.result() for future in futures]
+
+
+def _acquire_in_threads(sources: Sequence[Source], raw_dir: Path, run_token: str) -> list[Acquired]:
+    """Acquire every source in this process, on threads (with a distributed task runner: the run's per-host
+    politeness lives in this process, so crawling never leaves it)."""
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(sources)))) as pool:
+        return list(pool.map(lambda source: acquire_source(source, raw_dir, run_token), sources))
 
 
 def _extract_with_tasks(
@@ -102,10 +124,20 @@ def _extract_with_tasks(
     run_id: str,
     night: dt.date,
     limits: Limits,
+    quoted: bool = True,
 ) -> Iterator[tuple[dict[str, list[dict[str, Any]]], list[Reject]]]:
-    """One extract task per chunk of pages, all submitted at once; results in order as they finish."""
+    """One extract task per chunk of pages, all submitted at once; results in order as they finish. The
+    chunk is quoted (not searched for futures) on the default runner; Dask ships it as it is."""
     futures = [
-        extract_task.submit(chunk, str(raw_dir), as_of, run_id, night, f"{i + 1}/{len(chunks)}", limits)
+        extract_task.submit(
+            quote(chunk) if quoted else chunk,  # type: ignore[arg-type]
+            str(raw_dir),
+            as_of,
+            run_id,
+            night,
+            f"{i + 1}/{len(chunks)}",
+            limits,
+        )
         for i, chunk in enumerate(chunks)
     ]
     for future in futures:
@@ -122,8 +154,20 @@ def _publish_artifacts(summary: RunSummary) -> None:
     )
 
 
+def dask_chunk_size(pages: int, workers: int) -> int:
+    """Pages per extract task on Dask: about four tasks per worker, between 50 and 200 pages (a task costs
+    tens of milliseconds to schedule and ship; a page about 6 ms to extract: bench/dask_runner.py)."""
+    return max(50, min(CHUNK_SIZE, -(-pages // (4 * max(1, workers)))))
+
+
 def _night(
-    sources: list[Source], raw_dir: str, curated_dir: str, as_of: dt.date | None, reextract: bool, echo: bool = False
+    sources: list[Source],
+    raw_dir: str,
+    curated_dir: str,
+    as_of: dt.date | None,
+    reextract: bool,
+    echo: bool = False,
+    dask_workers: int = 0,
 ) -> RunSummary:
     logger = get_run_logger()
 
@@ -132,7 +176,11 @@ def _night(
         if echo:  # progress on stderr even when Prefect's log is hidden
             print(message, file=sys.stderr, flush=True)
 
-    stages = Stages(_acquire_with_tasks, _extract_with_tasks, publish_task, log)
+    stages = Stages(_acquire_with_tasks, _extract_with_tasks, _publish_quoted, log)
+    if dask_workers:  # extraction goes to the Dask workers; acquisition and publishing stay here
+        stages.acquire = _acquire_in_threads
+        stages.extract = functools.partial(_extract_with_tasks, quoted=False)
+        stages.chunk_size = lambda pages: dask_chunk_size(pages, dask_workers)
     summary = run_night(sources, Path(raw_dir), Path(curated_dir), as_of, reextract, stages)
     _publish_artifacts(summary)
     return summary
@@ -146,13 +194,28 @@ def nightly_flow(
     as_of: dt.date | None = None,
     reextract: bool = False,
     echo: bool = False,
+    dask_workers: int = 0,
 ) -> RunSummary:
     """Run every source through acquire -> extract -> validate -> publish and return the run summary.
 
     The run is the night `as_of` (default: today, UTC). Pages unchanged since they were last read are not
     extracted again unless `reextract` is set (after upgrading the pipeline). `echo` also prints the progress
-    lines to stderr (the CLI does, when Prefect's own log is hidden)."""
-    return _night(sources, raw_dir, curated_dir, as_of, reextract, echo)
+    lines to stderr (the CLI does, when Prefect's own log is hidden). `dask_workers` (set by dask_flow) sizes
+    the extract batches for a Dask task runner and keeps acquisition in this process."""
+    return _night(sources, raw_dir, curated_dir, as_of, reextract, echo, dask_workers)
+
+
+def dask_flow(address: str | None = None, workers: int = 2) -> Any:
+    """nightly_flow on prefect-dask's DaskTaskRunner: on the cluster at `address`, else on a local cluster of
+    `workers` processes. Call it with the nightly_flow arguments plus dask_workers."""
+    from prefect_dask import DaskTaskRunner
+
+    runner = (
+        DaskTaskRunner(address=address)
+        if address
+        else DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+    )
+    return nightly_flow.with_options(task_runner=runner)  # type: ignore[arg-type]  # a PrefectDaskFuture runner
 
 
 @flow(name="nightly-recruitment-deployment", log_prints=False)

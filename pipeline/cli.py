@@ -66,10 +66,25 @@ def build_parser() -> argparse.ArgumentParser:
         limits.add_argument("--max-bytes", type=int, metavar="N", help="bytes read (default 5,000,000)")
         limits.add_argument("--max-chars", type=int, metavar="N", help="characters of text extracted (1,000,000)")
         limits.add_argument(
-            "--max-depth", type=int, metavar="N", help="HTML element depth before reading as text (250)"
+            "--max-depth", type=int, metavar="N", help="HTML element depth before reading as text (255, at most 900)"
         )
         limits.add_argument(
             "--max-extract-seconds", type=float, metavar="S", help="time extracting one page before rejecting it (60)"
+        )
+        command.add_argument(
+            "--runner",
+            choices=["default", "dask"],
+            default="default",
+            help="task runner: Prefect's default (threads) or Dask (prefect-dask; extraction on Dask workers)",
+        )
+        command.add_argument(
+            "--dask-address",
+            default=None,
+            metavar="tcp://HOST:8786",
+            help="an existing Dask scheduler (default with --runner dask: a local cluster of --dask-workers)",
+        )
+        command.add_argument(
+            "--dask-workers", type=int, default=2, metavar="N", help="workers of the local Dask cluster (default 2)"
         )
         command.add_argument(
             "--verbose",
@@ -224,10 +239,18 @@ def _run(args: argparse.Namespace, sources: list[Source]) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from embedded runs
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # Prefect's own log; progress is ours
-    from flows.nightly import nightly_flow  # Prefect is imported only for commands that run the flow
+    from flows.nightly import dask_flow, nightly_flow  # Prefect is imported only for commands that run the flow
 
-    summary = nightly_flow(
-        sources, str(args.raw_dir), str(args.curated_dir), args.as_of, args.reextract, echo=not args.verbose
+    dask = args.runner == "dask" or args.dask_address is not None
+    flow = dask_flow(args.dask_address, args.dask_workers) if dask else nightly_flow
+    summary = flow(
+        sources,
+        str(args.raw_dir),
+        str(args.curated_dir),
+        args.as_of,
+        args.reextract,
+        echo=not args.verbose,
+        dask_workers=args.dask_workers if dask else 0,
     )
     print(summary.render())
     if args.command == "ingest":

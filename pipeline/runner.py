@@ -210,6 +210,9 @@ def _extract_all(
         yield extract_documents(chunk, raw_dir, as_of, run_id, night, limits)
 
 
+CHUNK_SIZE = 200  # pages per extract batch (one Prefect task each in the flow)
+
+
 @dataclass
 class Stages:
     """How run_night carries out its stages: plain calls by default; the Prefect flow submits tasks."""
@@ -218,9 +221,7 @@ class Stages:
     extract: ExtractAll = _extract_all
     publish: PublishNight = publish_run
     log: Callable[[str], None] = lambda message: None
-
-
-CHUNK_SIZE = 200  # pages per extract batch (one Prefect task each in the flow)
+    chunk_size: Callable[[int], int] = lambda pages: CHUNK_SIZE  # pages per extract batch, given the night's count
 
 
 def run_night(
@@ -256,7 +257,8 @@ def run_night(
     rows: Rows = {
         "fetch_log": [{**row, "run_id": run_id, "snapshot_date": night_date} for a in acquired for row in a.fetch_log]
     }
-    chunks = [documents[i : i + CHUNK_SIZE] for i in range(0, len(documents), CHUNK_SIZE)]
+    size = max(1, stages.chunk_size(len(documents)))
+    chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
     stages.log(f"night {night_date}: extracting {len(documents)} changed pages in {len(chunks)} chunks")
     done = 0
     limits = sources[0].limits if sources else Limits()  # file-wide settings: every source has the same

@@ -112,7 +112,7 @@ def test_every_hostile_input_is_read_or_rejected(
         assert titles.get(name) == ["Residential Support Worker"], name
     assert "scripts.html" not in titles
     truncated = dict(zip(pages.url.map(lambda u: Path(u).name), pages.truncated, strict=True))
-    assert truncated["deep.html"] == "element depth over max_depth (250): read as text"
+    assert truncated["deep.html"] == "element depth over max_depth (255): read as text"
     assert truncated["large.html"].startswith("6,600,142 bytes, over max_bytes (3,000,000): the first 2,99")
     assert truncated["large.html"].endswith("characters read")  # and then the text limit
     assert truncated["long-line.txt"] == "text over max_chars (1,000,000): the first 1,000,000 characters read"
@@ -131,7 +131,7 @@ def test_a_deep_tree_is_read_as_text_and_keeps_its_advert() -> None:
     assert html_depth_over(html, 250) and not html_depth_over("<div>" * 250 + "</div>" * 250, 250)
     page = extract_page(html, True)
     assert [v.title for v in page.vacancies] == ["Residential Support Worker"]
-    assert page.limits_applied == ("element depth over max_depth (250): read as text",)
+    assert page.limits_applied == ("element depth over max_depth (255): read as text",)
     assert [c.email for c in page.contacts] == ["jobs@derby.gov.uk"]
     assert "Closing date: 15 December 2025" in html_as_text(html)
 
@@ -150,3 +150,12 @@ def test_the_time_limit_rejects_with_a_reason_that_names_it() -> None:
 
     with pytest.raises(ExtractionTimeout, match=r"max_extract_seconds \(1e-06 s\)"):
         extract_page(ADVERT_HTML * 50, True, limits=Limits(max_extract_seconds=1e-6))
+
+
+def test_the_depth_limit_follows_the_parser_and_a_lower_setting() -> None:
+    nested = "<html><body>" + "<div>" * 300 + ADVERT_HTML + "</div>" * 300 + "</body></html>"
+    assert extract_page(nested, True).limits_applied == ("element depth over max_depth (255): read as text",)
+    deeper = extract_page(nested, True, limits=Limits(max_depth=400))
+    assert deeper.limits_applied == () and [v.title for v in deeper.vacancies] == ["Residential Support Worker"]
+    shallow = extract_page("<div>" * 60 + ADVERT_HTML + "</div>" * 60, True, limits=Limits(max_depth=50))
+    assert shallow.limits_applied == ("element depth over max_depth (50): read as text",)

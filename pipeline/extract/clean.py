@@ -225,12 +225,20 @@ def _walk(
 
 def parse_html(html: str) -> etree._Element:
     """Parse (possibly broken) HTML; raises InputError when nothing can be parsed."""
+    return parse_html_checked(html)[0]
+
+
+def parse_html_checked(html: str, huge_tree: bool = False) -> tuple[etree._Element, bool]:
+    """Parse (possibly broken) HTML, and say whether libxml2 dropped elements nested past its depth limit
+    (255 elements; 2,047 with huge_tree). Raises InputError when nothing can be parsed."""
     if not html.strip():
         raise InputError("empty document")
+    parser = lxml.html.HTMLParser(huge_tree=huge_tree)
     try:
-        return lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"unparseable HTML: {exc}") from exc
+    return root, any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
 
 
 def html_title(root: etree._Element) -> str | None:

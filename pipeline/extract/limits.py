@@ -2,9 +2,10 @@
 
 - `max_bytes`: bytes read of a document (the rest is not read; the cut is recorded on its pages row);
 - `max_chars`: characters of text extracted (blocks past it are left out, recorded likewise);
-- `max_depth`: element depth of an HTML tree. libxml2 drops, silently, whatever lies deeper than 255
-  elements (2,047 with `huge_tree`), so a deeper page is read as text instead (its tags stripped, its
-  blocks kept as lines, its JSON-LD still read), and that is recorded;
+- `max_depth`: element depth of an HTML tree (default 255, at most 900). libxml2 drops, silently, whatever
+  lies deeper than 255 elements (2,047 with `huge_tree`, used when the limit is above 255); the parser's
+  error log says when it did, and a lower limit is checked on the tags. A deeper page is read as text
+  instead (its tags stripped, its blocks kept as lines, its JSON-LD still read), and that is recorded;
 - `max_extract_seconds`: time spent extracting it, checked between stages; over it, the page is rejected
   with a reason that names the limit.
 """
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 from pipeline.errors import InputError
 
+PARSER_DEPTH = 255  # libxml2's own depth limit without huge_tree (2,047 with it)
+MAX_DEPTH = 900  # deeper trees would exhaust the recursion of the HTML walk
 SPACY_PART = 100_000  # characters per spaCy doc: a longer block is split at a sentence or line end
 
 
@@ -27,13 +30,15 @@ class Limits:
 
     max_bytes: int = 5_000_000
     max_chars: int = 1_000_000
-    max_depth: int = 250
+    max_depth: int = PARSER_DEPTH
     max_extract_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         for name in ("max_bytes", "max_chars", "max_depth", "max_extract_seconds"):
             if getattr(self, name) <= 0:
                 raise InputError(f"limit {name} must be above zero (got {getattr(self, name)})")
+        if self.max_depth > MAX_DEPTH:
+            raise InputError(f"limit max_depth must be at most {MAX_DEPTH} (got {self.max_depth})")
 
 
 class ExtractionTimeout(InputError):

@@ -201,12 +201,26 @@ def _trigger_words() -> frozenset[str]:
     return frozenset(role_component().triggers | rarest)
 
 
+# spaCy's string store keeps every word it has seen; past this many strings the pipeline is built afresh
+# (between pages), so memory stays flat over a long run.
+MAX_VOCAB_STRINGS = 200_000
+
+
+def bounded_nlp() -> Language:
+    """The shared pipeline, rebuilt first when its string store has grown past MAX_VOCAB_STRINGS."""
+    nlp = get_nlp()
+    if len(nlp.vocab.strings) > MAX_VOCAB_STRINGS:
+        get_nlp.cache_clear()
+        nlp = get_nlp()
+    return nlp
+
+
 def analyse(texts: Sequence[str]) -> list[Doc | None]:
     """spaCy docs for the texts that hold role or benefit vocabulary; None where there is nothing to find."""
     triggers = _trigger_words()
     wanted = [i for i, text in enumerate(texts) if triggers.intersection(_WORDS.findall(text.lower()))]
     docs: list[Doc | None] = [None] * len(texts)
-    for i, doc in zip(wanted, get_nlp().pipe(texts[i] for i in wanted), strict=True):
+    for i, doc in zip(wanted, bounded_nlp().pipe(texts[i] for i in wanted), strict=True):
         docs[i] = doc
     return docs
 

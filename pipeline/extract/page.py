@@ -9,12 +9,13 @@ from functools import lru_cache
 
 from pipeline.extract.adverts import link_adverts
 from pipeline.extract.benefits import extract_benefits
-from pipeline.extract.clean import html_blocks, html_title, parse_html, text_blocks
+from pipeline.extract.clean import html_blocks, html_title, parse_html, parse_html_checked, text_blocks
 from pipeline.extract.contacts import extract_contacts
 from pipeline.extract.employers import employer_in_field, extract_employers, primary_employer
 from pipeline.extract.fields import label_fields
 from pipeline.extract.jsonld import json_ld_objects, postings
 from pipeline.extract.limits import (
+    PARSER_DEPTH,
     SPACY_PART,
     Deadline,
     Limits,
@@ -80,14 +81,16 @@ def _blocks(
     """The page's title, blocks and JSON-LD postings, and how its limits cut it."""
     notes: list[str] = []
     structured: list[VacancyCandidate] = []
-    if is_html and html_depth_over(content, limits.max_depth):
+    if is_html:
+        root, too_deep = parse_html_checked(content, huge_tree=limits.max_depth > PARSER_DEPTH)
+        if not too_deep and limits.max_depth < PARSER_DEPTH:  # a lower limit than the parser's own
+            too_deep = html_depth_over(content, limits.max_depth)
+        if not too_deep:
+            return html_title(root), html_blocks(root), postings(json_ld_objects(root)), notes
         notes.append(f"element depth over max_depth ({limits.max_depth}): read as text")
         scripts = ld_json_scripts(content)
         structured = postings(json_ld_objects(parse_html(scripts))) if scripts else []
-        content, is_html = html_as_text(content), False
-    if is_html:
-        root = parse_html(content)
-        return html_title(root), html_blocks(root), postings(json_ld_objects(root)), notes
+        content = html_as_text(content)
     blocks = text_blocks(content)
     title = next((b.text for b in blocks if b.kind == "heading"), blocks[0].text[:200] if blocks else None)
     return title, blocks, structured, notes
