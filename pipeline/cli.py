@@ -25,9 +25,7 @@ def _date(text: str) -> dt.date:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-dir", type=Path, default=Path("raw"), help="raw snapshots (default: raw/)")
-    parser.add_argument(
-        "--curated-dir", type=Path, default=Path("curated"), help="curated Parquet tables (default: curated/)"
-    )
+    _curated(parser)
     parser.add_argument(
         "--as-of",
         type=_date,

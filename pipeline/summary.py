@@ -119,19 +119,16 @@ def _this_run_pages(
 ) -> None:
     """Per source, the pages and rejects of this run (not of the night so far): the terms of the headline."""
     source_of = {r["page_id"]: r["source_id"] for r in merged.get("pages", [])}
-    for counts in summary.per_source.values():
-        counts.update(pages_changed=0, pages_unchanged=0, rejects=0)
-    for row in rows.get("pages", []):
-        summary.per_source.setdefault(row["source_id"], {})
-        summary.per_source[row["source_id"]]["pages_changed"] += 1
-    for page in night.unchanged_pages:
-        if page in source_of and source_of[page] in summary.per_source:
-            summary.per_source[source_of[page]]["pages_unchanged"] += 1
-    for source_id in (*(r.source_id for r in rejects), *(r["source_id"] for r in invalid)):
-        if source_id in summary.per_source:
-            summary.per_source[source_id]["rejects"] += 1
+    changed = Counter(r["source_id"] for r in rows.get("pages", []))
+    unchanged = Counter(source_of[page] for page in night.unchanged_pages if page in source_of)
+    rejected = Counter([r.source_id for r in rejects] + [r["source_id"] for r in invalid])
     for source_id, counts in summary.per_source.items():
-        counts["pages_failed"] = night.pages_failed.get(source_id, 0)
+        counts.update(
+            pages_changed=changed[source_id],
+            pages_unchanged=unchanged[source_id],
+            pages_failed=night.pages_failed.get(source_id, 0),
+            rejects=rejected[source_id],
+        )
 
 
 def source_line(source_id: str, counts: dict[str, int]) -> str:

@@ -14,6 +14,7 @@ from pipeline.outputs.privacy import (
     personal_columns,
     redact_frame,
     redact_text,
+    redact_text_columns,
 )
 
 EMAILS = [
@@ -109,6 +110,12 @@ def test_contacts_frame_keeps_shared_mailboxes_and_office_numbers() -> None:
     assert out["evidence"].tolist() == [f"Contact {REDACTED} on {REDACTED}.", contacts["evidence"][1]]
     assert _values(out["address"]) == _values(contacts["address"])
     assert contacts["name"][0] == "Amira Khan"  # the input is not changed
+
+
+def test_report_frames_are_scrubbed_whatever_their_string_dtype() -> None:
+    frame = pd.DataFrame({"title": pd.array(["Call Amira Khan on 07766 367597"], dtype="string"), "n": [1]})
+    out = redact_text_columns(frame, ["Amira Khan"])
+    assert out["title"].tolist() == [f"Call {REDACTED} on {REDACTED}"] and out["n"].tolist() == [1]
 
 
 def test_personal_columns_are_marked_in_the_schema() -> None:

@@ -206,9 +206,7 @@ class Fetcher:
         result.elapsed = round(time.monotonic() - start, 3)
         return result
 
-    def _hop(
-        self, url: str, headers: dict[str, str], result: FetchResult, deadline: float, guard: Guard
-    ) -> str | None:
+    def _hop(self, url: str, headers: dict[str, str], result: FetchResult, deadline: float, guard: Guard) -> str | None:
         """Request one URL through its host's gate, retrying transient failures within the attempt cap and the
         time budget. Returns the URL a redirect points to (not yet checked or requested), or None when the
         fetch ended here: the result then holds the page, or the reason there is none."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.errors import PipelineError
 from pipeline.load.schemas import PARTITIONED, TABLES
 
 DATABASE_NAME = "recruitment.duckdb"
@@ -37,8 +38,6 @@ def connect(curated_dir: Path) -> duckdb.DuckDBPyConnection:
 
 def open_curated(curated_dir: Path) -> duckdb.DuckDBPyConnection:
     """connect(), or a one-line error when the directory holds no published curated data."""
-    from pipeline.errors import PipelineError
-
     if not (curated_dir / "current").exists():
         raise PipelineError(f"no curated data in {curated_dir}: run `pipeline run` first")
     return connect(curated_dir)

@@ -113,7 +113,7 @@ def pay_by(figures: Figures, by: str) -> Chart:
         f"Ranges and medians of advertised annual pay (midpoint of each vacancy's annualised range; salaries per "
         f"year, month or week) by {label}; from {_rows(len(data), 'vacancies')}."
     )
-    summary = figures.pay_summary(by)
+    summary = figures.pay_summary(data, by)
     return Chart(f"pay-by-{by}", f"Advertised annual pay, by {label}", caption, figure, summary)
 
 

@@ -7,6 +7,7 @@ sheet per table; dates are Excel dates, money and counts are numbers. Personal d
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -152,8 +153,6 @@ def export_xlsx(
 
 def _format_dates(sheet: object, frame: pd.DataFrame) -> None:
     """Day-first date formats on date columns (openpyxl writes them as Excel dates)."""
-    import datetime as dt
-
     for index, column in enumerate(frame.columns, start=1):
         sample = next((v for v in frame[column] if v is not None and not (isinstance(v, float) and pd.isna(v))), None)
         if isinstance(sample, dt.date):

@@ -115,9 +115,9 @@ class Figures:
         value = "(coalesce(salary_min, salary_max) + coalesce(salary_max, salary_min)) / 2"
         return self._frame(self._pay_rows(value) + " order by role_family, pay", [period])
 
-    def pay_summary(self, by: str) -> pd.DataFrame:
-        """Annual pay by role family or region: vacancies, lowest, median and highest midpoint."""
-        frame = self.annual_pay()
+    @staticmethod
+    def pay_summary(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+        """annual_pay's rows summed up by role family or region: vacancies, lowest, median, highest midpoint."""
         column = {"family": "role_family", "region": "region"}[by]
         if frame.empty:
             return pd.DataFrame(columns=[column, "vacancies", "lowest", "median", "highest"])

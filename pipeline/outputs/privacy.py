@@ -102,6 +102,18 @@ def redact_frame(table: str, frame: pd.DataFrame, names: Iterable[str]) -> pd.Da
     return out
 
 
+def redact_text_columns(frame: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
+    """A copy of any frame with every text cell passed through redact_text (whatever the column's dtype:
+    object or pandas' string dtype)."""
+    names = list(names)
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column].tolist()
+        if any(isinstance(v, str) for v in values):
+            out[column] = [redact_text(v, names) if isinstance(v, str) else v for v in values]
+    return out
+
+
 def redact_table(table: str, rows: pa.Table, names: Iterable[str]) -> pa.Table:
     """redact_frame for an Arrow table, keeping its schema."""
     frame = redact_frame(table, rows.to_pandas(types_mapper=pd.ArrowDtype), names)

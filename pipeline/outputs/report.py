@@ -19,7 +19,7 @@ from pipeline.outputs.charts import Chart, all_charts
 from pipeline.outputs.demo import is_demo
 from pipeline.outputs.exports import contact_names
 from pipeline.outputs.figures import Figures, Headline
-from pipeline.outputs.privacy import redact_text
+from pipeline.outputs.privacy import redact_text_columns
 
 PLOTLY_JS = "plotly.min.js"
 _STYLE = """
@@ -43,15 +43,6 @@ def _csv_link(name: str, data: pd.DataFrame) -> str:
         f'<a class="csv" download="{html.escape(name)}.csv" href="data:text/csv;base64,{encoded}">'
         f"Download the data (CSV, {len(data):,} rows)</a>"
     )
-
-
-def _scrub(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """Text cells with people's names, personal emails and mobile numbers redacted."""
-    out = data.copy()
-    for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = [redact_text(v, names) if isinstance(v, str) else v for v in out[column]]
-    return out
 
 
 def _headline_html(headline: Headline) -> str:
@@ -125,7 +116,9 @@ def render_report(curated_dir: Path, since: dt.date | None = None, include_perso
     figures = Figures(connection, since)
     names = [] if include_personal else contact_names(connection)
     charts = [
-        Chart(c.chart_id, c.title, c.caption, c.figure, c.data if include_personal else _scrub(c.data, names))
+        Chart(
+            c.chart_id, c.title, c.caption, c.figure, c.data if include_personal else redact_text_columns(c.data, names)
+        )
         for c in all_charts(figures)
     ]
     headline = figures.headline()
@@ -147,7 +140,7 @@ def render_report(curated_dir: Path, since: dt.date | None = None, include_perso
         f"<h1>Children's services recruitment</h1>{banner}"
         f'<p class="sub">Latest night <strong id="night">{night}</strong>; {scope}; {privacy}. '
         f"Generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC from {html.escape(str(curated_dir))}.</p>"
-        f"{_headline_html(headline)}{body}{_health_html(_scrub(figures.source_health(), names))}"
+        f"{_headline_html(headline)}{body}{_health_html(redact_text_columns(figures.source_health(), names))}"
         "</body></html>"
     )
 
