@@ -27,6 +27,7 @@ from pipeline.extract.limits import Limits
 from pipeline.load.night import Night, Published
 from pipeline.run_artifacts import markdown_summary, source_counts
 from pipeline.runner import CHUNK_SIZE, Acquired, Stages, acquire_source, extract_documents, publish_run, run_night
+from pipeline.storage.locations import Location, parse_location
 from pipeline.summary import RunSummary
 
 
@@ -47,7 +48,7 @@ def retry_transient_only(task: Any, task_run: Any, state: Any) -> bool:
 def acquire_task(source: Source, raw_dir: str, run_token: str) -> Acquired:
     """Snapshot one source's local pages and crawl its web pages into raw/."""
     logger = get_run_logger()
-    acquired = acquire_source(source, Path(raw_dir), run_token, progress=logger.info)
+    acquired = acquire_source(source, parse_location(raw_dir), run_token, progress=logger.info)
     logger.info(
         "source %s acquired: %d pages fetched, %d unchanged (304 or not due), %d failed",
         source.id,
@@ -69,7 +70,7 @@ def extract_task(
     limits: Limits,
 ) -> tuple[dict[str, list[dict[str, Any]]], list[Reject]]:
     """Extract and normalise a chunk of pages."""
-    rows, rejects = extract_documents(documents, Path(raw_dir), as_of, run_id, night, limits)
+    rows, rejects = extract_documents(documents, parse_location(raw_dir), as_of, run_id, night, limits)
     get_run_logger().info(
         "extracted chunk %s: %d pages, %d vacancy sightings, %d rejected",
         label,
@@ -82,7 +83,7 @@ def extract_task(
 
 @task(name="publish", retries=2, retry_delay_seconds=2, retry_condition_fn=retry_transient_only, cache_policy=NO_CACHE)
 def publish_task(
-    curated_dir: Path,
+    curated_dir: Location,
     rows: dict[str, list[dict[str, Any]]],
     rejects: list[Reject],
     inputs: set[tuple[str, str]],
@@ -93,7 +94,7 @@ def publish_task(
 
 
 def _publish_quoted(
-    curated_dir: Path,
+    curated_dir: Location,
     rows: dict[str, list[dict[str, Any]]],
     rejects: list[Reject],
     inputs: set[tuple[str, str]],
@@ -104,13 +105,13 @@ def _publish_quoted(
     return publish_task(curated_dir, quote(rows), quote(rejects), quote(inputs), night)  # type: ignore[call-overload]
 
 
-def _acquire_with_tasks(sources: Sequence[Source], raw_dir: Path, run_token: str) -> list[Acquired]:
+def _acquire_with_tasks(sources: Sequence[Source], raw_dir: Location, run_token: str) -> list[Acquired]:
     """One acquire task per source, run concurrently (politeness is per host, shared by the run)."""
     futures = [acquire_task.submit(source, str(raw_dir), run_token) for source in sources]
     return [future.result() for future in futures]
 
 
-def _acquire_in_threads(sources: Sequence[Source], raw_dir: Path, run_token: str) -> list[Acquired]:
+def _acquire_in_threads(sources: Sequence[Source], raw_dir: Location, run_token: str) -> list[Acquired]:
     """Acquire every source in this process, on threads (with a distributed task runner: the run's per-host
     politeness lives in this process, so crawling never leaves it)."""
     with ThreadPoolExecutor(max_workers=max(1, min(8, len(sources)))) as pool:
@@ -119,7 +120,7 @@ def _acquire_in_threads(sources: Sequence[Source], raw_dir: Path, run_token: str
 
 def _extract_with_tasks(
     chunks: list[list[RawDocument]],
-    raw_dir: Path,
+    raw_dir: Location,
     as_of: dt.date | None,
     run_id: str,
     night: dt.date,
@@ -181,7 +182,7 @@ def _night(
         stages.acquire = _acquire_in_threads
         stages.extract = functools.partial(_extract_with_tasks, quoted=False)
         stages.chunk_size = lambda pages: dask_chunk_size(pages, dask_workers)
-    summary = run_night(sources, Path(raw_dir), Path(curated_dir), as_of, reextract, stages)
+    summary = run_night(sources, parse_location(raw_dir), parse_location(curated_dir), as_of, reextract, stages)
     _publish_artifacts(summary)
     return summary
 

@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.config import BUNDLED_SOURCES, LIMIT_KEYS, Source, load_sources, parse_limits
-from pipeline.errors import PipelineError
+from pipeline.errors import InputError, PipelineError
+from pipeline.storage.locations import Location, flow_location, parse_location
 
 DEFAULT_CRON = "0 2 * * *"  # 02:00 every night
 
@@ -23,8 +24,19 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from exc
 
 
+def _location(text: str) -> Location:
+    try:
+        return parse_location(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+RAW_HELP = "raw snapshots: a folder or s3://bucket/prefix (default: raw/)"
+CURATED_HELP = "curated Parquet tables: a folder or s3://bucket/prefix (default: curated/)"
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--raw-dir", type=Path, default=Path("raw"), help="raw snapshots (default: raw/)")
+    parser.add_argument("--raw-dir", type=_location, default=Path("raw"), help=RAW_HELP)
     _curated(parser)
     parser.add_argument(
         "--as-of",
@@ -100,8 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
         "and PREFECT_API_URL",
     )
     serve.add_argument("--sources", type=Path, default=None, help="sources file (default: the bundled samples)")
-    serve.add_argument("--raw-dir", type=Path, default=Path("raw"), help="raw snapshots (default: raw/)")
-    serve.add_argument("--curated-dir", type=Path, default=Path("curated"), help="curated tables (default: curated/)")
+    serve.add_argument("--raw-dir", type=_location, default=Path("raw"), help=RAW_HELP)
+    serve.add_argument("--curated-dir", type=_location, default=Path("curated"), help=CURATED_HELP)
     serve.add_argument(
         "--cron", default=DEFAULT_CRON, help=f"when to run, a cron expression (default: '{DEFAULT_CRON}')"
     )
@@ -159,9 +171,7 @@ def _privacy(parser: argparse.ArgumentParser) -> None:
 
 
 def _curated(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--curated-dir", type=Path, default=Path("curated"), help="curated Parquet tables (default: curated/)"
-    )
+    parser.add_argument("--curated-dir", type=_location, default=Path("curated"), help=CURATED_HELP)
 
 
 def _output_commands(commands: argparse._SubParsersAction) -> None:
@@ -286,8 +296,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     parameters = {
         "sources_file": str((args.sources or BUNDLED_SOURCES).resolve()),
-        "raw_dir": str(args.raw_dir.resolve()),
-        "curated_dir": str(args.curated_dir.resolve()),
+        "raw_dir": flow_location(args.raw_dir),
+        "curated_dir": flow_location(args.curated_dir),
     }
     scheduled_nightly.serve(name=args.name, schedules=[Cron(args.cron, timezone=args.timezone)], parameters=parameters)
     return 0

@@ -9,13 +9,11 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pipeline.acquire.crawl import Crawler, normalise_url
 from pipeline.acquire.local import Reject, acquire_files
 from pipeline.acquire.politeness import end_run, for_run
-from pipeline.acquire.rawstore import RawStore
 from pipeline.config import Source
 from pipeline.documents import RawDocument, short_hash
 from pipeline.errors import InputError
@@ -24,8 +22,9 @@ from pipeline.extract.limits import Limits
 from pipeline.extract.page import extract_page
 from pipeline.load.history import SourceNight
 from pipeline.load.night import Night, Published, publish_night
-from pipeline.load.publish import CuratedStore
 from pipeline.normalise.rows import page_id, page_rows
+from pipeline.storage.locations import Location
+from pipeline.storage.stores import curated_store, raw_store
 from pipeline.summary import RunSummary, source_line, summarise
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -43,10 +42,10 @@ class Acquired:
 
 
 def acquire_source(
-    source: Source, raw_dir: Path, run_token: str = "default", progress: Callable[[str], None] | None = None
+    source: Source, raw_dir: Location, run_token: str = "default", progress: Callable[[str], None] | None = None
 ) -> Acquired:
     """Snapshot a source's local pages and crawl its web pages into raw/ (progress: told how a crawl goes)."""
-    store = RawStore(raw_dir)
+    store = raw_store(raw_dir)
     acquired = Acquired()
     if source.paths:
         acquired.documents, acquired.rejects = acquire_files(
@@ -89,11 +88,11 @@ def reject_row(reject: Reject, run_id: str, night: dt.date) -> dict[str, Any]:
     }
 
 
-def published_pages(curated_dir: Path) -> set[tuple[str, str, str]]:
+def published_pages(curated_dir: Location) -> set[tuple[str, str, str]]:
     """(source, url, content hash) of every live page."""
     columns = ["source_id", "url", "content_sha256"]
     return {
-        (r["source_id"], r["url"], r["content_sha256"]) for r in CuratedStore(curated_dir).read_rows("pages", columns)
+        (r["source_id"], r["url"], r["content_sha256"]) for r in curated_store(curated_dir).read_rows("pages", columns)
     }
 
 
@@ -147,14 +146,14 @@ def build_night(
 
 def extract_documents(
     documents: Sequence[RawDocument],
-    raw_dir: Path,
+    raw_dir: Location,
     as_of: dt.date | None,
     run_id: str,
     snapshot_date: dt.date,
     limits: Limits | None = None,
 ) -> tuple[Rows, list[Reject]]:
     """Decode, extract and normalise a batch of documents; a bad document becomes a reject."""
-    store = RawStore(raw_dir)
+    store = raw_store(raw_dir)
     rows: Rows = {}
     rejects: list[Reject] = []
     for doc in documents:
@@ -184,7 +183,7 @@ def extract_documents(
 
 
 def publish_run(
-    curated_dir: Path, rows: Rows, rejects: Sequence[Reject], inputs: set[tuple[str, str]], night: Night
+    curated_dir: Location, rows: Rows, rejects: Sequence[Reject], inputs: set[tuple[str, str]], night: Night
 ) -> Published:
     """Validate this run's rows, merge them into the live curated tables, add the night to the history and
     publish atomically."""
@@ -192,19 +191,24 @@ def publish_run(
     return publish_night(curated_dir, rows, reject_rows, inputs, night)
 
 
-AcquireAll = Callable[[Sequence[Source], Path, str], list[Acquired]]
+AcquireAll = Callable[[Sequence[Source], Location, str], list[Acquired]]
 ExtractAll = Callable[
-    [list[list[RawDocument]], Path, dt.date | None, str, dt.date, Limits], Iterable[tuple[Rows, list[Reject]]]
+    [list[list[RawDocument]], Location, dt.date | None, str, dt.date, Limits], Iterable[tuple[Rows, list[Reject]]]
 ]
-PublishNight = Callable[[Path, Rows, list[Reject], set[tuple[str, str]], Night], Published]
+PublishNight = Callable[[Location, Rows, list[Reject], set[tuple[str, str]], Night], Published]
 
 
-def _acquire_all(sources: Sequence[Source], raw_dir: Path, run_token: str) -> list[Acquired]:
+def _acquire_all(sources: Sequence[Source], raw_dir: Location, run_token: str) -> list[Acquired]:
     return [acquire_source(source, raw_dir, run_token) for source in sources]
 
 
 def _extract_all(
-    chunks: list[list[RawDocument]], raw_dir: Path, as_of: dt.date | None, run_id: str, night: dt.date, limits: Limits
+    chunks: list[list[RawDocument]],
+    raw_dir: Location,
+    as_of: dt.date | None,
+    run_id: str,
+    night: dt.date,
+    limits: Limits,
 ) -> Iterator[tuple[Rows, list[Reject]]]:
     for chunk in chunks:
         yield extract_documents(chunk, raw_dir, as_of, run_id, night, limits)
@@ -226,8 +230,8 @@ class Stages:
 
 def run_night(
     sources: Sequence[Source],
-    raw_dir: Path,
-    curated_dir: Path,
+    raw_dir: Location,
+    curated_dir: Location,
     as_of: dt.date | None = None,
     reextract: bool = False,
     stages: Stages | None = None,

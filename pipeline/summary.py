@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pipeline.acquire.local import Reject
 from pipeline.load.night import Night, Published
 from pipeline.load.schemas import TABLES
+from pipeline.storage.locations import Location, is_remote
 
 Rows = dict[str, list[dict[str, Any]]]
 SUMMARY_TABLES = ("pages", "vacancies", "contacts", "benefits", "employers", "rejects", "source_nights")
@@ -66,10 +66,12 @@ class RunSummary:
         lines += [f"  rejected: {reason}" for reason in self.reject_reasons]
         if self.curated_totals:
             lines.append("  curated totals: " + ", ".join(f"{k} {v}" for k, v in self.curated_totals.items()))
-        lines += [
-            f"  raw snapshots: {self.raw_dir}",
-            f"  curated tables: {self.curated_dir}/<table> ({', '.join(TABLES)})",
-        ]
+        where = (
+            f"{self.curated_dir}/versions/{self.version}/<table>, named by {self.curated_dir}/CURRENT.json"
+            if is_remote(self.curated_dir)
+            else f"{self.curated_dir}/<table>"
+        )
+        lines += [f"  raw snapshots: {self.raw_dir}", f"  curated tables: {where} ({', '.join(TABLES)})"]
         return "\n".join(lines)
 
 
@@ -78,8 +80,8 @@ def summarise(
     rows: Rows,
     published: Published,
     rejects: Sequence[Reject],
-    raw_dir: Path,
-    curated_dir: Path,
+    raw_dir: Location,
+    curated_dir: Location,
 ) -> RunSummary:
     """The run's summary: this run's counts, per source and in all, and the curated totals."""
     merged = published.merged
@@ -88,7 +90,7 @@ def summarise(
         snapshot_date=night.snapshot_date.isoformat(),
         raw_dir=str(raw_dir),
         curated_dir=str(curated_dir),
-        version=published.version.name,
+        version=str(published.version).rstrip("/").rsplit("/", 1)[-1],
     )
     summary.curated_totals = {t: len(merged.get(t, [])) for t in SUMMARY_TABLES}
     summary.pages_read = len(rows.get("pages", []))

@@ -43,8 +43,37 @@ def in_samples(samples_curated: Path, tmp_path: Path) -> Iterator[Path]:
     os.chdir(cwd)
 
 
-@pytest.mark.parametrize(("body", "line"), _blocks("python"), ids=lambda v: f"line {v}" if isinstance(v, int) else "")
+def _python_blocks(remote: bool) -> list[tuple[str, int]]:
+    return [(body, line) for body, line in _blocks("python") if ("s3://" in body) == remote]
+
+
+def _ids(value: object) -> str:
+    return f"line {value}" if isinstance(value, int) else ""
+
+
+@pytest.mark.parametrize(("body", "line"), _python_blocks(False), ids=_ids)
 def test_python_blocks_run(body: str, line: int, in_samples: Path) -> None:
+    exec(compile(body, f"README.md:{line}", "exec"), {})
+
+
+@pytest.fixture(scope="module")
+def in_bucket(prefect_harness: None) -> Iterator[None]:
+    """The bundled samples published to s3://my-bucket/recruitment on a real S3-compatible server on 127.0.0.1."""
+    from flows.nightly import nightly_flow
+    from pipeline.config import BUNDLED_SOURCES, load_sources
+    from pipeline.storage.locations import s3_filesystem
+    from tests.s3server import s3_server
+
+    with s3_server():
+        s3_filesystem().mkdir("my-bucket")
+        base = "s3://my-bucket/recruitment"
+        nightly_flow(load_sources(BUNDLED_SOURCES), f"{base}/raw", f"{base}/curated", echo=False)
+        yield
+
+
+@pytest.mark.prefect
+@pytest.mark.parametrize(("body", "line"), _python_blocks(True), ids=_ids)
+def test_object_storage_python_blocks_run(body: str, line: int, in_bucket: None) -> None:
     exec(compile(body, f"README.md:{line}", "exec"), {})
 
 

@@ -11,16 +11,28 @@ import pyarrow as pa
 
 from pipeline.errors import PipelineError
 from pipeline.load.schemas import PARTITIONED, TABLES
+from pipeline.storage.locations import Location, is_remote, s3_filesystem
 
 DATABASE_NAME = "recruitment.duckdb"
 
 
-def view_statements(curated_dir: Path) -> list[str]:
-    """One `create or replace view` per curated table, reading `<curated>/<table>/**/*.parquet` by absolute
-    path (partitioned tables with their partition column as a DATE)."""
+def table_folders(curated_dir: Location) -> dict[str, str]:
+    """Where each live table's Parquet files are: `<curated>/<table>` by absolute path for a local folder,
+    the live version's `<table>` folder (resolved through the pointer object) for object storage."""
+    if is_remote(curated_dir):
+        from pipeline.storage.objectstore import ObjectCuratedStore
+
+        live = ObjectCuratedStore(str(curated_dir)).live_version()
+        return {table: f"s3://{live}/{table}" for table in TABLES}
+    return {table: str((Path(curated_dir) / table).absolute()) for table in TABLES}
+
+
+def view_statements(curated_dir: Location) -> list[str]:
+    """One `create or replace view` per curated table, reading `<table folder>/**/*.parquet` (partitioned
+    tables with their partition column as a DATE)."""
     statements = []
-    for table in TABLES:
-        pattern = str((curated_dir / table).absolute() / "**" / "*.parquet").replace("'", "''")
+    for table, folder in table_folders(curated_dir).items():
+        pattern = f"{folder}/**/*.parquet".replace("'", "''")
         options = ", hive_partitioning = true, hive_types = {'snapshot_date': DATE}" if table in PARTITIONED else ""
         statements.append(
             f"create or replace view {table} as select * from read_parquet('{pattern}'{options}, union_by_name = true)"
@@ -28,19 +40,30 @@ def view_statements(curated_dir: Path) -> list[str]:
     return statements
 
 
-def connect(curated_dir: Path) -> duckdb.DuckDBPyConnection:
+def connect(curated_dir: Location) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with a view per curated table (a table with no file yet gives an
-    empty view of its columns)."""
+    empty view of its columns). Object storage is read through the s3fs filesystem registered with DuckDB."""
     connection = duckdb.connect()
+    if is_remote(curated_dir):
+        connection.register_filesystem(s3_filesystem())
     _create_views(connection, curated_dir)
     return connection
 
 
-def open_curated(curated_dir: Path) -> duckdb.DuckDBPyConnection:
-    """connect(), or a one-line error when the directory holds no published curated data."""
-    if not (curated_dir / "current").exists():
+def open_curated(curated_dir: Location) -> duckdb.DuckDBPyConnection:
+    """connect(), or a one-line error when the location holds no published curated data."""
+    if not has_published(curated_dir):
         raise PipelineError(f"no curated data in {curated_dir}: run `pipeline run` first")
     return connect(curated_dir)
+
+
+def has_published(curated_dir: Location) -> bool:
+    """True once a version has been published at the location."""
+    if is_remote(curated_dir):
+        from pipeline.storage.objectstore import ObjectCuratedStore
+
+        return ObjectCuratedStore(str(curated_dir)).live_version() is not None
+    return (Path(curated_dir) / "current").exists()
 
 
 def write_database(curated_dir: Path) -> Path:
@@ -77,7 +100,13 @@ def _empty_view(table: str) -> str:
     return f"create or replace view {table} as select {', '.join(columns)} where false"
 
 
-def _create_views(connection: duckdb.DuckDBPyConnection, curated_dir: Path) -> None:
+def _create_views(connection: duckdb.DuckDBPyConnection, curated_dir: Location) -> None:
+    folders = table_folders(curated_dir)
     for table, statement in zip(TABLES, view_statements(curated_dir), strict=True):
-        found = any((curated_dir / table).glob("**/*.parquet"))
-        connection.execute(statement if found else _empty_view(table))
+        connection.execute(statement if _has_parquet(curated_dir, folders[table]) else _empty_view(table))
+
+
+def _has_parquet(curated_dir: Location, folder: str) -> bool:
+    if is_remote(curated_dir):
+        return bool(s3_filesystem().glob(f"{folder.split('://', 1)[1]}/**/*.parquet"))
+    return any(Path(folder).glob("**/*.parquet"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -24,9 +23,10 @@ from pipeline.load.history import (
     vacancy_status,
 )
 from pipeline.load.merge import merge_rows
-from pipeline.load.publish import CuratedStore
 from pipeline.load.schemas import PARTITIONED, TABLES
 from pipeline.normalise.identity import apply_ids, resolve_vacancy_ids
+from pipeline.storage.locations import Location
+from pipeline.storage.stores import CuratedTables, curated_store
 
 Row = dict[str, Any]
 Rows = dict[str, list[Row]]
@@ -51,16 +51,16 @@ class Published:
     night's source_nights rows."""
 
     merged: Rows
-    version: Path
+    version: Location
     invalid: list[Row]
     nights: list[Row]
 
 
 def publish_night(
-    curated_dir: Path, rows: Rows, reject_rows: list[Row], inputs: set[tuple[str, str]], night: Night
+    curated_dir: Location, rows: Rows, reject_rows: list[Row], inputs: set[tuple[str, str]], night: Night
 ) -> Published:
     """Validate, merge, snapshot and publish the night atomically (under the curated directory's lock)."""
-    store = CuratedStore(curated_dir)
+    store = curated_store(curated_dir)
     date = night.snapshot_date
     with store.lock():
         live = {t: store.read_rows(t) for t in TABLES if t not in PARTITIONED and t not in DERIVED}
@@ -98,7 +98,7 @@ def _validated(rows: Rows, night: Night) -> tuple[Rows, list[Row]]:
     return validate_run(rows, night.run_id, night.snapshot_date)
 
 
-def _previous_snapshot(store: CuratedStore, source_nights: list[Row], night: Night) -> list[Row]:
+def _previous_snapshot(store: CuratedTables, source_nights: list[Row], night: Night) -> list[Row]:
     """Each source's snapshot rows of its latest observed night before this one."""
     latest: dict[str, dt.date] = {}
     for row in source_nights:
@@ -149,7 +149,7 @@ def _night_rows(night: Night, rejects: list[Row], pages: list[Row]) -> list[Row]
 
 
 def _derive(
-    store: CuratedStore, partition: list[Row], source_nights: list[Row], date: dt.date
+    store: CuratedTables, partition: list[Row], source_nights: list[Row], date: dt.date
 ) -> tuple[list[Row], list[Row]]:
     """The vacancies table and the source_nights counts, from every night's snapshot."""
     columns = [c for c in INDEX_COLUMNS if c != "snapshot_date"]
@@ -179,7 +179,7 @@ def _derive(
     return vacancy_rows(_latest_rows(store, statuses, partition, date), statuses), nights
 
 
-def _latest_rows(store: CuratedStore, statuses: dict[str, Any], partition: list[Row], date: dt.date) -> dict[str, Row]:
+def _latest_rows(store: CuratedTables, statuses: dict[str, Any], partition: list[Row], date: dt.date) -> dict[str, Row]:
     """Each vacancy's snapshot row of its last night seen."""
     wanted: dict[dt.date, set[str]] = {}
     for vacancy_id, status in statuses.items():

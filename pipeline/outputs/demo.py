@@ -20,6 +20,7 @@ from pathlib import Path
 from pipeline.config import Source
 from pipeline.errors import PipelineError
 from pipeline.resources import load_yaml
+from pipeline.storage.locations import Location, is_remote
 
 DEMO_MARKER = "DEMO.md"
 _MARKER_TEXT = (
@@ -57,9 +58,9 @@ class Advert:
     benefits: tuple[str, ...]
 
 
-def is_demo(curated_dir: Path) -> bool:
+def is_demo(curated_dir: Location) -> bool:
     """True when the curated directory holds demo data (the mark `pipeline demo` leaves)."""
-    return (curated_dir / DEMO_MARKER).exists()
+    return not is_remote(curated_dir) and (Path(curated_dir) / DEMO_MARKER).exists()
 
 
 def _slug(name: str) -> str:

@@ -20,6 +20,7 @@ from pipeline.errors import PipelineError
 from pipeline.load.database import open_curated
 from pipeline.load.schemas import PARTITIONED, TABLE_DESCRIPTIONS, TABLES
 from pipeline.outputs.privacy import personal_columns, redact_frame
+from pipeline.storage.locations import Location
 
 EXCEL_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
 WORKBOOK = "recruitment.xlsx"
@@ -100,7 +101,7 @@ def _readme_markdown(dictionary: pd.DataFrame) -> str:
 
 
 def _opened(
-    curated_dir: Path, tables: Sequence[str] | None, include_personal: bool
+    curated_dir: Location, tables: Sequence[str] | None, include_personal: bool
 ) -> tuple[list[str], duckdb.DuckDBPyConnection, list[str] | None]:
     """The tables asked for, a connection to the curated views, and the names to redact (None: keep all)."""
     chosen = check_tables(tables)
@@ -109,7 +110,7 @@ def _opened(
 
 
 def export_csv(
-    curated_dir: Path, out_dir: Path, tables: Sequence[str] | None = None, include_personal: bool = False
+    curated_dir: Location, out_dir: Path, tables: Sequence[str] | None = None, include_personal: bool = False
 ) -> list[Path]:
     """Write `<table>.csv` per table and README.md (the data dictionary); returns the files written."""
     chosen, connection, names = _opened(curated_dir, tables, include_personal)
@@ -127,7 +128,7 @@ def export_csv(
 
 
 def export_xlsx(
-    curated_dir: Path, out_dir: Path, tables: Sequence[str] | None = None, include_personal: bool = False
+    curated_dir: Location, out_dir: Path, tables: Sequence[str] | None = None, include_personal: bool = False
 ) -> list[Path]:
     """Write `recruitment.xlsx`: a README sheet (the data dictionary), then one sheet per table."""
     chosen, connection, names = _opened(curated_dir, tables, include_personal)

@@ -13,6 +13,7 @@ from typing import Any
 from pipeline.load.database import open_curated
 from pipeline.outputs.exports import contact_names
 from pipeline.outputs.privacy import redact_text
+from pipeline.storage.locations import Location
 
 SCHEMA = "https://schema.org"
 UNIT_TEXT = {"year": "YEAR", "month": "MONTH", "week": "WEEK", "day": "DAY", "hour": "HOUR"}
@@ -112,7 +113,7 @@ def job_posting(row: dict[str, Any], names: list[str] | None = None) -> dict[str
     return posting
 
 
-def open_postings(curated_dir: Path, include_personal: bool = False) -> list[dict[str, Any]]:
+def open_postings(curated_dir: Location, include_personal: bool = False) -> list[dict[str, Any]]:
     """The open vacancies of the curated data as JobPosting objects, oldest first seen first."""
     connection = open_curated(curated_dir)
     names = None if include_personal else contact_names(connection)
@@ -122,7 +123,7 @@ def open_postings(curated_dir: Path, include_personal: bool = False) -> list[dic
     return [job_posting(row, names) for row in table.to_pylist()]
 
 
-def export_jsonld(curated_dir: Path, out_dir: Path, include_personal: bool = False) -> list[Path]:
+def export_jsonld(curated_dir: Location, out_dir: Path, include_personal: bool = False) -> list[Path]:
     """Write open-vacancies.jsonl (one posting per line) and open-vacancies.jsonld (one @graph document)."""
     postings = open_postings(curated_dir, include_personal)
     out_dir.mkdir(parents=True, exist_ok=True)

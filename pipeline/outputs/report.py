@@ -20,6 +20,7 @@ from pipeline.outputs.demo import is_demo
 from pipeline.outputs.exports import contact_names
 from pipeline.outputs.figures import Figures, Headline
 from pipeline.outputs.privacy import redact_text_columns
+from pipeline.storage.locations import Location
 
 PLOTLY_JS = "plotly.min.js"
 _STYLE = """
@@ -110,7 +111,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def render_report(curated_dir: Path, since: dt.date | None = None, include_personal: bool = False) -> str:
+def render_report(curated_dir: Location, since: dt.date | None = None, include_personal: bool = False) -> str:
     """The report's HTML (it loads plotly.min.js from beside itself)."""
     connection = open_curated(curated_dir)
     figures = Figures(connection, since)
@@ -146,7 +147,7 @@ def render_report(curated_dir: Path, since: dt.date | None = None, include_perso
 
 
 def write_report(
-    curated_dir: Path, out_dir: Path, since: dt.date | None = None, include_personal: bool = False
+    curated_dir: Location, out_dir: Path, since: dt.date | None = None, include_personal: bool = False
 ) -> Path:
     """Write `<out>/index.html` and `<out>/plotly.min.js`; returns the HTML's path."""
     page = render_report(curated_dir, since, include_personal)
