@@ -19,6 +19,8 @@ from pipeline.reference import authority_by_code
 
 BUNDLED_SOURCES = Path(__file__).resolve().parent.parent / "samples" / "sources.yaml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# Employer kinds a sources file may give (councils take theirs from the reference data through gss_code).
+CONFIGURED_KINDS = ("private", "voluntary", "agency", "school", "nhs", "central_government")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Source:
     gss_code: str | None = None  # the employer's ONS code when it is a local authority (its key in the reference)
     from_sources_file: bool = False  # paths are relative to a sources file: '..' in them is refused
     limits: Limits = field(default_factory=Limits)  # the sources file's `limits:` (per document)
+    kind: str | None = None  # the employer's kind when the sources file gives it (private, voluntary, agency...)
 
 
 def _source(entry: Any, index: int, base: Path) -> Source:
@@ -45,7 +48,7 @@ def _source(entry: Any, index: int, base: Path) -> Source:
     if not isinstance(source_id, str) or not _ID.match(source_id):
         raise ConfigError(f"{where}: 'id' must be lower-case letters, digits, - or _ (got {source_id!r})")
     where = f"source '{source_id}'"
-    unknown = set(entry) - {"id", "employer", "gss_code", "paths", "description", *_CRAWL_KEYS}
+    unknown = set(entry) - {"id", "employer", "gss_code", "kind", "paths", "description", *_CRAWL_KEYS}
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     paths = _strings(entry, "paths", where)
@@ -61,9 +64,19 @@ def _source(entry: Any, index: int, base: Path) -> Source:
         if authority is None:
             raise ConfigError(f"{where}: 'gss_code' {gss_code!r} is not a local authority's ONS code")
         employer = employer or authority.name
+    kind = entry.get("kind")
+    if kind is not None and kind not in CONFIGURED_KINDS:
+        raise ConfigError(f"{where}: 'kind' must be one of {', '.join(CONFIGURED_KINDS)} (got {kind!r})")
     paths_ = tuple((base.absolute() / p) for p in paths)  # only the paths themselves may hold a refused ".."
     return Source(
-        source_id, employer, paths_, entry.get("description"), crawl, gss_code=gss_code, from_sources_file=True
+        source_id,
+        employer,
+        paths_,
+        entry.get("description"),
+        crawl,
+        gss_code=gss_code,
+        from_sources_file=True,
+        kind=kind,
     )
 
 

@@ -24,6 +24,7 @@ class RawDocument:
     etag: str | None = None  # HTTP validators, sent back on the next run (If-None-Match / If-Modified-Since)
     last_modified: str | None = None
     truncated: str | None = None  # why only part of the document was read (a limit), when it was cut
+    employer_kind: str | None = None  # the source's configured employer kind (sources file `kind:`), if any
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable dict."""

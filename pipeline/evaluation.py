@@ -29,7 +29,7 @@ import yaml
 from pipeline.errors import ConfigError
 from pipeline.extract.nlp import singular_word
 from pipeline.extract.roles import title_key
-from pipeline.normalise.rows import canonical_employer
+from pipeline.normalise.employers import canonical_employer
 
 ROLE_FIELDS = ("salary", "closing_date", "hours", "contract")
 CONTACT_KINDS = ("names", "phones", "emails", "postcodes")
@@ -179,7 +179,7 @@ def match_key(title: str | None) -> str | None:
     """A title's comparison key: `title_key` with dashes, "&" and punctuation spelled one way."""
     if not title:
         return None
-    text = _DASHES.sub(" - ", title.replace("&", " and "))
+    text = _DASHES.sub(" - ", title.replace("&", " and ").replace("’", "'").replace("‘", "'"))
     text = re.sub(r"[^\w' ()/:-]+", " ", text).replace(" :", ":")
     words = [singular_word(w) for w in title_key(text).split()]  # every word: a key, not a spelling
     return " ".join(words) or None

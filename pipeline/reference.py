@@ -137,7 +137,9 @@ def _local_authorities() -> tuple[Employer, ...]:
     return tuple(employers)
 
 
-def _organisations() -> list[tuple[Employer, list[str], bool]]:
+def _organisations(written_as: list[tuple[str, Employer]]) -> list[tuple[Employer, list[str], bool]]:
+    """The organisations of employers.yaml with their names and whether they count only in an employer
+    context; their `written_as` forms (resolved, never searched for) are appended to `written_as`."""
     la_by_gss = {e.gss_code: e for e in _local_authorities()}
     data = load_yaml("employers.yaml")
     codes = {**_regions(), **data["nation_region_codes"]}
@@ -155,7 +157,9 @@ def _organisations() -> list[tuple[Employer, list[str], bool]]:
             org["kind"] in ("childrens_trust", "health_and_social_care_trust"),
             tuple(org["serves"]),
         )
-        found.append((employer, [org["name"], *org["aliases"]], bool(org.get("context_only"))))
+        searched = [*([org["name"]] if org.get("in_text", True) else []), *org["aliases"]]
+        found.append((employer, searched, bool(org.get("context_only"))))
+        written_as.extend((name, employer) for name in [*org.get("written_as", []), org["name"]])
     return found
 
 
@@ -176,15 +180,18 @@ def gazetteer() -> Gazetteer:
         if la.childrens_services and la.place:
             bare.add(la.place.lower())
     organisations: list[str] = []
-    for org, names, context_only in _organisations():
+    written_as: list[tuple[str, Employer]] = []
+    for org, names, context_only in _organisations(written_as):
         for name in names:
             by_name[_apostrophes(name).lower()] = org
             # A charity is named in passing as a partner, a regulator as the inspector; they count as employers
             # only in an employer context ("working for Ofsted").
-            if org.kind == "charity" or context_only:
+            if org.kind == "voluntary" or context_only:
                 bare.add(_apostrophes(name).lower())
             else:
                 organisations.append(name)
+    for name, org in written_as:
+        by_name.setdefault(_apostrophes(name).lower(), org)
     data = load_yaml("employers.yaml")
     before = "|".join(f"(?:{c})" for c in data["bare_name_before"])
     after = "|".join(f"(?:{c})" for c in data["bare_name_after"])

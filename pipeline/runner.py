@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipeline.acquire.crawl import Crawler, normalise_url
@@ -59,6 +59,8 @@ def acquire_source(
         acquired.unchanged += crawled.unchanged
         acquired.rejects += crawled.rejects
         acquired.fetch_log = crawled.log
+    if source.kind:
+        acquired.documents = [replace(d, employer_kind=source.kind) for d in acquired.documents]
     return acquired
 
 
@@ -165,7 +167,8 @@ def extract_documents(
         reference = as_of or doc.fetched_at.date()
         try:
             is_html = doc.content_type == "text/html"
-            extraction = extract_page(decoded.text, is_html, reference, doc.employer, limits)
+            agency = doc.employer_kind == "agency"
+            extraction = extract_page(decoded.text, is_html, reference, doc.employer, limits, agency)
         except Exception as exc:  # one bad page must not stop the run: it is recorded with its reason
             reason = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
             rejects.append(Reject(doc.source_id, doc.url, "extract", reason.splitlines()[0], doc.content_sha256))

@@ -98,7 +98,13 @@ def summarise(
     summary.pages_rejected = len(rejects)
     summary.rows_rejected = len(published.invalid)
     pages = {r["page_id"] for r in rows.get("pages", [])} | night.unchanged_pages
-    summary.vacancies = len({r["vacancy_id"] for r in merged.get("vacancy_sightings", []) if r["page_id"] in pages})
+    summary.vacancies = len(  # adverts and listings only: a job description is not an open vacancy
+        {
+            r["vacancy_id"]
+            for r in merged.get("vacancy_sightings", [])
+            if r["page_id"] in pages and r.get("page_kind") != "job_description"
+        }
+    )
     summary.contacts = len(rows.get("contacts", []))
     summary.benefits = len(rows.get("benefits", []))
     summary.employers = len({r["employer_id"] for r in rows.get("employer_mentions", [])})

@@ -84,3 +84,31 @@ def test_title_cleaning_and_label_splitting_never_raise(text: str) -> None:
     assert len(cleaned) <= len(" ".join(text.split())) + 1
     parts = split_glued(text)
     assert "".join("".join(p.split()) for p in parts) == "".join(text.split()), "cutting loses no text"
+
+
+def test_a_label_whose_colon_was_lost_before_a_figure_is_a_field() -> None:
+    blocks = [Block("paragraph", "Salary 36,000 (including sleep-ins)"), Block("paragraph", "Salary is negotiable")]
+    fields = label_fields(blocks)
+    assert (fields[0].kind, fields[0].label, fields[0].text) == ("field", "salary", "36,000 (including sleep-ins)")
+    assert fields[1].kind == "paragraph"
+
+
+def test_a_place_line_under_a_title_does_not_end_the_advert() -> None:
+    import datetime as dt
+
+    from pipeline.extract.page import extract_page
+
+    page = "Senior Care Worker\n\nMalvern, ENG, GB, United Kingdom\n\nHours:\n\n39 per week\n\nSalary 36,000\n"
+    (vacancy,) = extract_page(page, False, dt.date(2025, 11, 20)).vacancies
+    assert (vacancy.title, vacancy.salary.max if vacancy.salary else None) == ("Senior Care Worker", 36000.0)
+
+
+def test_a_job_description_names_its_role_and_is_not_an_advert() -> None:
+    import datetime as dt
+
+    from pipeline.extract.page import extract_page
+
+    page = "Job Description: Residential Support Worker\n\nResponsible to: Registered Manager\n\nGrade: 4\n"
+    extraction = extract_page(page, False, dt.date(2025, 11, 20))
+    assert extraction.page_kind == "job_description"
+    assert [v.title for v in extraction.vacancies] == ["Residential Support Worker"]

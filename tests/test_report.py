@@ -36,6 +36,9 @@ CHARTS = [
     "lead-times",
     "benefits",
     "employer-kinds",
+    "open-by-kind",
+    "pay-by-kind",
+    "providers",
 ]
 
 

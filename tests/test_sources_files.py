@@ -1,6 +1,7 @@
-"""The live sources file of English councils: it parses, every URL is https, no two sources start on one host,
-every GSS code is a real children's services authority, every entry cites its evidence, and every authority
-is either in the file or named in the README as a known gap."""
+"""The live sources files (English councils, independent and voluntary providers): they parse, every URL is
+https, no two sources start on one host, every entry cites its evidence; every GSS code is a real children's
+services authority and every authority is in the file or named in the README as a known gap; every provider
+has its kind."""
 
 from __future__ import annotations
 
@@ -16,15 +17,18 @@ from pipeline.resources import load_csv
 from tests.conftest import ROOT
 
 COUNCILS = ROOT / "sources" / "english-councils.yaml"
+PROVIDERS = ROOT / "sources" / "providers.yaml"
+LIVE = pytest.mark.parametrize("path", [COUNCILS, PROVIDERS], ids=lambda p: p.name)
 
 
 def _authorities() -> dict[str, str]:
     return {row["gss_code"]: row["la_name"] for row in load_csv("reference/england_childrens_services_las_153.csv")}
 
 
-def test_the_councils_file_parses_with_https_urls_and_one_host_per_source() -> None:
-    sources = load_sources(COUNCILS)
-    assert len(sources) > 100
+@LIVE
+def test_the_live_files_parse_with_https_urls_and_one_host_per_source(path: Path) -> None:
+    sources = load_sources(path)
+    assert len(sources) > (100 if path == COUNCILS else 20)
     hosts: dict[str, str] = {}
     for source in sources:
         assert source.crawl is not None, source.id
@@ -43,8 +47,9 @@ def test_every_gss_code_is_a_childrens_services_authority_named_once() -> None:
     assert set(codes) <= set(authorities) and len(codes) == len(set(codes))
 
 
-def test_every_entry_cites_a_stored_page_as_its_evidence() -> None:
-    lines = COUNCILS.read_text(encoding="utf-8").splitlines()
+@LIVE
+def test_every_entry_cites_a_stored_page_as_its_evidence(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
     entries = [i for i, line in enumerate(lines) if line.lstrip().startswith("- id:")]
     for index in entries:
         comments = []
@@ -72,4 +77,21 @@ def test_a_gss_code_names_the_employer_and_an_unknown_one_is_refused(tmp_path: P
     bad = tmp_path / "bad.yaml"
     bad.write_text("sources:\n  - id: x\n    gss_code: E99999999\n    start_urls: [https://example.org/]\n")
     with pytest.raises(ConfigError, match="not a local authority's ONS code"):
+        load_sources(bad)
+
+
+def test_every_provider_has_its_kind_and_the_readme_names_the_gaps() -> None:
+    providers = load_sources(PROVIDERS)
+    assert {s.kind for s in providers} == {"private", "voluntary"}
+    assert all(s.employer for s in providers)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    gaps = readme[readme.index("Known gaps among providers") :].split("\n\n")[0]
+    for name in ("CareTech", "Keys Group", "Outcomes First Group", "Barnardo's", "Action for Children"):
+        assert name in gaps
+
+
+def test_a_kind_must_be_one_a_sources_file_may_give(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sources:\n  - id: x\n    kind: council\n    start_urls: [https://example.org/]\n")
+    with pytest.raises(ConfigError, match="'kind' must be one of private, voluntary, agency"):
         load_sources(bad)

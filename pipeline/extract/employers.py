@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
+from pipeline.extract.employer_kinds import agency_cue, kind_from_name
 from pipeline.extract.models import EmployerMention
+from pipeline.extract.nlp import RoleTitles
 from pipeline.reference import Gazetteer, gazetteer
+from pipeline.resources import load_yaml
 
 MAX_NAME_WORDS = 6
 _COUNCIL = re.compile(r"\b(?:[Cc]ouncil|COUNCIL)\b")
@@ -110,6 +114,63 @@ def _longest(text: str, gaz: Gazetteer, spans: list[list[re.Match[str]]]) -> Ite
                 return
 
 
+@lru_cache(maxsize=1)
+def _provider_pattern() -> re.Pattern[str]:
+    data = load_yaml("employers.yaml")
+    cue = "|".join(f"(?:{c})" for c in data["provider_name_before"])
+    heads = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in data["provider_heads"])
+    word = r"[A-Z][\w'&.-]*"
+    name = rf"(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}}[ \t]+(?:{heads})\b"
+    return re.compile(rf"\b(?i:{cue})[ \t]+(?P<name>{name})")
+
+
+@lru_cache(maxsize=1)
+def _provider_subject_pattern() -> re.Pattern[str]:
+    data = load_yaml("employers.yaml")
+    after = "|".join(f"(?:{c})" for c in data["provider_name_after"])
+    word = r"[A-Z][\w'&-]*"  # no full stop: a name never runs over a sentence's end
+    return re.compile(rf"(?<![\w'’])(?P<name>(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}})(?i:{after})")
+
+
+def _named_mid_sentence(name: str, text: str) -> bool:
+    """A one-word subject ("Nurtrio are proud to") counts only when the page also writes it capitalised inside a
+    sentence ("within Nurtrio's homes"): at a sentence's start any word is capitalised ("Stability is a ...").
+    An acronym alone never counts."""
+    if len(name.split()) > 1:
+        return True
+    if name.isupper():
+        return False  # an acronym alone is a team or service far more often ("MASH is a multi-agency service")
+    return re.search(rf"(?:[a-z,;]|:)[ \t]+{re.escape(name)}\b", text) is not None
+
+
+@lru_cache(maxsize=1)
+def _role_titles() -> RoleTitles:
+    return RoleTitles(load_yaml("roles.yaml"))
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in load_yaml("employers.yaml")["provider_generic_words"])
+
+
+_COUNCIL_WORDS = re.compile(r"\b(?:Council|Borough|County|Authority|NHS|Government)\b")
+
+
+def _named_providers(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
+    """Employers outside the reference data named in prose after an employer cue ("join our team at X Care")
+    or before one that describes an organisation ("X is a charity", "X operates children's homes")."""
+    subjects = [m for m in _provider_subject_pattern().finditer(text) if _named_mid_sentence(m.group("name"), text)]
+    for match in [*_provider_pattern().finditer(text), *subjects]:
+        name = match.group("name")
+        start = match.start("name") + (4 if name.startswith("The ") else 0)
+        first = text[start : match.end("name")].split()[0].replace("’", "'").lower()
+        if first in _generic_words() or first in gaz.by_place or _COUNCIL_WORDS.search(name) or gaz.resolve(name):
+            continue  # a description, a council's service ("Bradford Children's Services") or a known employer
+        if any(_role_titles().is_head_word(word) for word in name.split()):
+            continue  # a post, not an employer ("The Deputy Manager is the service's ...")
+        yield start, match.end("name"), text[start : match.end("name")]
+
+
 def extract_employers(text: str) -> list[EmployerMention]:
     """Employer mentions in a passage, in order of appearance."""
     gaz = gazetteer()
@@ -120,6 +181,7 @@ def extract_employers(text: str) -> list[EmployerMention]:
         *_organisations(text, text.lower(), gaz),
         *_companies(text),
         *_nhs_trusts(text),
+        *_named_providers(text, gaz),
     ]
     found = [(s, EmployerMention(key, text[s:e], True)) for s, e, key in explicit]
     for start, end, key in _bare(text, gaz):
@@ -156,6 +218,8 @@ def _trust_for(key: str, named: set[str], gaz: Gazetteer) -> str | None:
     return None
 
 
+_FIELD_INVITATION = re.compile(r"^(?:join|work\s+(?:for|with|at)|be\s+part\s+of)\s+", re.IGNORECASE)
+_FIELD_APPOSITION = re.compile(r",\s+(?:a|an|one|part|which|who|where)\s+|\s+(?:is|are|was)\s+(?:a|an|the|one)\s+")
 _FIELD_EMPLOYER = re.compile(r"^[A-Z0-9][\w'&(),. -]{2,120}$")
 _NOT_EMPLOYER_VALUE = re.compile(
     r"^(?:nhs|council|local\s+authority|private|public|charity|voluntary|school|academy|"
@@ -168,6 +232,9 @@ def employer_in_field(value: str) -> EmployerMention | None:
     """The employer an employer field names ("School: Churchill Community College", "Employer: Oxford Health
     NHS Foundation Trust"): the reference name when known, else the name as written."""
     value = " ".join(value.replace("’", "'").split()).strip(" .,|")
+    value = _FIELD_INVITATION.sub("", value)  # "Company: Join the Mulberry Bush, a therapeutic community ..."
+    value = re.sub(r"^the\s+", "The ", value)
+    value = _FIELD_APPOSITION.split(value, maxsplit=1)[0].strip(" .,|")
     if not _FIELD_EMPLOYER.match(value) or _NOT_EMPLOYER_VALUE.match(value) or len(value.split()) > 12:
         return None
     known = extract_employers(value)
@@ -177,3 +244,29 @@ def employer_in_field(value: str) -> EmployerMention | None:
     if len(value.split()) < 2:
         return None
     return EmployerMention(value, value, True)
+
+
+def is_agency(name: str) -> bool:
+    """True when the reference data or the name's ending says the employer is a recruitment agency."""
+    known = gazetteer().by_name.get(name.replace("’", "'").lower())
+    if known is not None:
+        return known.kind == "agency"
+    cue = kind_from_name(name)
+    return cue is not None and cue.kind == "agency"
+
+
+def agency_and_client(
+    mentions: Sequence[EmployerMention], primary: str | None, text: str, configured_agency: str | None = None
+) -> tuple[str | None, str | None, str | None]:
+    """(agency, client, cue) of a page an agency placed: the agency is the configured one (a source whose
+    `kind` is agency), else a named agency when the page is the agency's own (its employer, or the page says
+    "on behalf of our client"); the client is the page's employer among the other names, or None: never the
+    agency. A page no agency placed gives (None, primary, None)."""
+    cue = agency_cue(text)
+    agencies = [m.key for m in mentions if is_agency(m.key)]
+    agency = configured_agency or (agencies[0] if agencies and (cue or (primary and is_agency(primary))) else None)
+    if agency is None and cue is None:
+        return None, primary, None
+    clients = [m for m in mentions if not is_agency(m.key) and m.key != agency]
+    client = primary if primary and not is_agency(primary) and primary != agency else primary_employer(clients)
+    return agency, client, cue

@@ -118,6 +118,12 @@ def _value_follows(block: Block, nxt: Block | None) -> bool:
     return True
 
 
+# A label whose colon the capture lost, before a figure: "Salary 36,000", "Closing date 12 December 2025".
+_SPACED_LABEL = re.compile(
+    r"^(?P<label>salary|pay|rate\s+of\s+pay|hourly\s+rate|closing\s+date|hours)\s+(?P<value>[£$]?\d.*)$", re.I
+)
+
+
 def _clean_value(text: str) -> str:
     return text.strip().strip("|").strip()
 
@@ -139,6 +145,8 @@ def label_fields(blocks: list[Block]) -> list[Block]:
             skip = True
             continue
         match = _inline().match(block.text) if block.kind != "heading" or ":" in block.text else None
+        if match is None and block.kind == "paragraph" and len(block.text) < 120:
+            match = _SPACED_LABEL.match(block.text)
         if match and _clean_value(match["value"]):
             name = field_of(match["label"])
             out.append(replace(block, kind="field", label=name, text=_clean_value(match["value"])))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from pipeline.extract.employer_kinds import KindCue
+
 
 @dataclass(frozen=True)
 class Block:
@@ -129,5 +131,8 @@ class PageExtraction:
     contacts: tuple[ContactPoint, ...] = ()
     benefits: tuple[BenefitMention, ...] = ()
     employers: tuple[EmployerMention, ...] = ()
-    primary_employer: str | None = None
+    primary_employer: str | None = None  # the page's employer (an agency's client, never the agency)
     limits_applied: tuple[str, ...] = ()  # how the page's limits cut it (max_chars, max_depth)
+    via_agency: str | None = None  # the recruitment agency that placed the advert, when the page names it
+    agency_cue: str | None = None  # the words showing the page is an agency's advert for a client
+    employer_kind_cue: KindCue | None = None  # what the page says of its own employer (a charity number...)

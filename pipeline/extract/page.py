@@ -11,8 +11,10 @@ from pipeline.extract.adverts import link_adverts
 from pipeline.extract.benefits import extract_benefits
 from pipeline.extract.clean import html_blocks, html_title, parse_html, parse_html_checked, text_blocks
 from pipeline.extract.contacts import extract_contacts
-from pipeline.extract.employers import employer_in_field, extract_employers, primary_employer
+from pipeline.extract.employer_kinds import kind_from_page
+from pipeline.extract.employers import agency_and_client, employer_in_field, extract_employers, primary_employer
 from pipeline.extract.fields import label_fields
+from pipeline.extract.job_descriptions import is_job_description, job_description_role, without_document_words
 from pipeline.extract.jsonld import json_ld_objects, postings
 from pipeline.extract.limits import (
     PARSER_DEPTH,
@@ -40,8 +42,11 @@ def _campaign() -> tuple[re.Pattern[str], int]:
     )
 
 
-def classify_page(text: str, vacancies: int) -> str:
-    """`vacancy`, `listing`, `campaign` or `information` (`other` for a page with no text)."""
+def classify_page(text: str, vacancies: int, title: str | None = None) -> str:
+    """`job_description` (its title says so), `vacancy`, `listing`, `campaign` or `information` (`other` for a
+    page with no text)."""
+    if is_job_description(title, text):
+        return "job_description"
     if vacancies == 1:
         return "vacancy"
     if vacancies > 1:
@@ -125,12 +130,16 @@ def extract_page(
     reference: dt.date | None = None,
     default_employer: str | None = None,
     limits: Limits | None = None,
+    default_is_agency: bool = False,
 ) -> PageExtraction:
     """Extract vacancies, contacts, benefits and employers from one decoded page, within its limits (raises
-    ExtractionTimeout past max_extract_seconds)."""
+    ExtractionTimeout past max_extract_seconds). `default_is_agency`: the default employer is a recruitment
+    agency (the source's kind), so the page's employer is the client it names."""
     limits = limits or Limits()
     deadline = Deadline(limits.max_extract_seconds)
     title, blocks, structured, notes = _blocks(content, is_html, limits)
+    is_description = is_job_description(title, "\n".join(b.text for b in blocks[:1]))
+    blocks = without_document_words(blocks) if is_description else blocks
     deadline.check("parsing")
     blocks = label_fields(_bounded(blocks, limits, notes))
     deadline.check("fields")
@@ -142,19 +151,28 @@ def extract_page(
     employers = extract_employers(full_text)
     named = _field_employers(blocks)
     # An employer field ("School:", "Employer:", "Company:") names the page's employer when it names one only.
-    primary = default_employer or (named[0].key if len({m.key for m in named}) == 1 else None)
+    agency_default = default_employer if default_is_agency else None
+    primary = (None if agency_default else default_employer) or (
+        named[0].key if len({m.key for m in named}) == 1 else None
+    )
     primary = primary or primary_employer(employers)
     employers = [*employers, *(m for m in named if m.key not in {e.key for e in employers})]
-    vacancies = [v if v.employer else replace(v, employer=primary) for v in vacancies]
+    agency, primary, cue = agency_and_client(employers, primary, full_text, agency_default)
+    vacancies = [v if v.employer and v.employer != agency else replace(v, employer=primary) for v in vacancies]
+    described = job_description_role(blocks, primary) if is_description and not vacancies else None
+    vacancies = [described] if described else vacancies
     benefits = [b if b.employer else replace(b, employer=primary) for b in extract_benefits(blocks, docs)]
     deadline.check("benefits")
     return PageExtraction(
         title=title,
-        page_kind=classify_page(full_text, len(vacancies)),
+        page_kind=classify_page(full_text, len(vacancies), title),
         vacancies=tuple(vacancies),
         contacts=tuple(extract_contacts(blocks)),
         benefits=tuple(benefits),
         employers=tuple(employers),
         primary_employer=primary,
         limits_applied=tuple(notes),
+        via_agency=agency,
+        agency_cue=cue,
+        employer_kind_cue=None if agency or cue else kind_from_page(full_text),
     )

@@ -41,11 +41,15 @@ def structure() -> Structure:
 _GRADE_HEADING = re.compile(r"^(?:grade|band|level|scale|scp|point|pay\s+band)\s+[\w.+-]{1,5}$", re.IGNORECASE)
 
 
+# A line that only places an advert ("Malvern, ENG, GB, United Kingdom", an applicant-tracking site's location).
+_PLACE_HEADING = re.compile(r"^[A-Z][\w .'&-]*(?:,\s*[\w .'&-]+)*,\s*(?:united\s+kingdom|uk|gb|england|eng)$", re.I)
+
+
 def is_generic_heading(text: str) -> bool:
-    """True for a heading that names a part of an advert ("Job details", "About the role") or a grade ("Grade
-    8", a pay table's row or column label), not a post."""
+    """True for a heading that names a part of an advert ("Job details", "About the role"), a grade ("Grade
+    8", a pay table's row or column label) or only a place ("Malvern, ENG, GB, United Kingdom"), not a post."""
     words = " ".join(text.lower().strip(" :|-–").split())
-    return words in structure().generic or bool(_GRADE_HEADING.match(words))
+    return words in structure().generic or bool(_GRADE_HEADING.match(words) or _PLACE_HEADING.match(text.strip()))
 
 
 _HOURS_LINE = re.compile(

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from typing import Any
 
-from pipeline.normalise.rows import employer_rows
+from pipeline.normalise.employers import employer_rows
 
 Row = dict[str, Any]
 PAGE_TABLES = ("pages", "vacancy_sightings", "contacts", "benefits", "employer_mentions")

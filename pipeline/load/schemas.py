@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from pipeline.load.columns import _B, _D, _F, _I, _PROVENANCE, _S, _TS, _f
+from pipeline.load.employer_schemas import EMPLOYER_MENTIONS, EMPLOYERS
 from pipeline.normalise.salary import DAYS_PER_WEEK, HOURS_PER_WEEK, MONTHS_PER_YEAR, WEEKS_PER_YEAR
-
-
-def _f(name: str, kind: pa.DataType, description: str, nullable: bool = True, personal: bool = False) -> pa.Field:
-    metadata = {"description": description, **({"personal": "true"} if personal else {})}
-    return pa.field(name, kind, nullable=nullable, metadata=metadata)
-
-
-_S, _F, _D, _B, _I = pa.string(), pa.float64(), pa.date32(), pa.bool_(), pa.int64()
-_TS = pa.timestamp("us", tz="UTC")
-
-_PROVENANCE = [
-    _f("page_id", _S, "Id of the page (pages.page_id) the row was read from.", False),
-    _f("source_id", _S, "Id of the source in the sources file (or --source-id for ingest).", False),
-]
 
 PAGES = pa.schema(
     [
@@ -36,8 +24,9 @@ PAGES = pa.schema(
         _f(
             "page_kind",
             _S,
-            "vacancy (one advert), listing (several adverts), campaign (recruitment campaign without "
-            "concrete adverts), information, or other.",
+            "vacancy (one advert), listing (several adverts), job_description (a job description, person "
+            "specification or application pack: its role is read but it is not an advert), campaign "
+            "(recruitment campaign without concrete adverts), information, or other.",
             False,
         ),
         _f(
@@ -87,7 +76,26 @@ _VACANCY_COLUMNS = [
         False,
     ),
     *_PROVENANCE,
-    _f("employer_name", _S, "Employer, canonical name (ONS/mySociety official name for councils)."),
+    _f(
+        "employer_name",
+        _S,
+        "Employer, canonical name (ONS/mySociety official name for councils; for others the name without "
+        "'The' or its legal form, or the name employers.yaml gives it). An agency's client, never the agency: "
+        "null when an agency's advert does not name its client.",
+    ),
+    _f("via_agency", _S, "The recruitment agency that placed the advert, when the page names one."),
+    _f(
+        "agency_work",
+        _B,
+        "True for agency work: an agency's advert (via_agency, or the page says it recruits on behalf of a "
+        "client) or an agency or locum contract. Null on rows written before the column existed.",
+    ),
+    _f(
+        "page_kind",
+        _S,
+        "Kind of the page the vacancy was read from (pages.page_kind). Counts of open vacancies (the run "
+        "summary, the report) use only vacancy and listing pages, not job descriptions.",
+    ),
     _f("employer_gss_code", _S, "ONS GSS code of the employer when it is a local authority."),
     _f("region_code", _S, "ONS region code (E12...) of the employer; country code for Wales/Scotland/NI."),
     _f("region_name", _S, "ONS region name of the employer."),
@@ -279,51 +287,6 @@ BENEFITS = pa.schema(
         _f("unit", _S, "Unit of value: percent, days, weeks, GBP, or 'GBP per day' (etc.)."),
         _f("benefit_text", _S, "The words that name the benefit, as written.", False),
         _f("evidence", _S, "The sentence the benefit was read from.", False, personal=True),
-    ]
-)
-
-EMPLOYERS = pa.schema(
-    [
-        _f("employer_id", _S, "GSS code for local authorities, else a slug of the name.", False),
-        _f("name", _S, "Canonical name.", False),
-        _f("gss_code", _S, "ONS GSS code when the employer is a local authority."),
-        _f("region_code", _S, "ONS region code (country code for Wales, Scotland, Northern Ireland)."),
-        _f("region_name", _S, "ONS region name."),
-        _f(
-            "kind",
-            _S,
-            "county_council, unitary_authority, metropolitan_district, london_borough, district_council, "
-            "welsh_principal_area, scottish_council, northern_ireland_district, childrens_trust, "
-            "health_and_social_care_trust, charity, nhs (NHS trusts and health boards), central_government "
-            "(government bodies such as the Youth Custody Service), company, or other.",
-            False,
-        ),
-        _f(
-            "childrens_services",
-            _B,
-            "True when the employer delivers children's social care (an English children's "
-            "services authority, a Welsh or Scottish council, a children's trust, or a Northern Ireland Health "
-            "and Social Care Trust).",
-            False,
-        ),
-        _f("serves_gss_codes", pa.list_(_S), "For a children's trust, the authorities it serves."),
-        _f("pages", _I, "Number of pages that name the employer or were read for it.", False),
-    ]
-)
-
-EMPLOYER_MENTIONS = pa.schema(
-    [
-        *_PROVENANCE,
-        _f("employer_id", _S, "employers.employer_id.", False),
-        _f("name", _S, "Canonical name.", False),
-        _f("text", _S, "The name as written on the page.", False),
-        _f(
-            "explicit",
-            _B,
-            "True for a full name ('Rutland County Council'), false for a place name in an employer "
-            "context ('working for Derbyshire').",
-            False,
-        ),
     ]
 )
 

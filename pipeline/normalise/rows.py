@@ -3,62 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from pipeline.documents import RawDocument, short_hash
-from pipeline.extract.employers import COMPANY, NHS_TRUST
 from pipeline.extract.models import PageExtraction, VacancyCandidate
 from pipeline.extract.nlp import singular_title
 from pipeline.extract.roles import title_key
+from pipeline.normalise.employers import canonical_employer, mention_rows, resolve_employer
 from pipeline.normalise.roles import classify_role
 from pipeline.normalise.salary import salary_columns
-from pipeline.reference import Employer, gazetteer
 
 Row = dict[str, Any]
-
-
-def resolve_employer(name: str | None) -> Employer | None:
-    """The reference employer for a canonical or written name."""
-    if not name:
-        return None
-    gaz = gazetteer()
-    return gaz.by_name.get(name.replace("’", "'").lower()) or gaz.resolve(name)
-
-
-def canonical_employer(name: str | None) -> str | None:
-    """The reference name of an employer, or the name as given when the reference data does not know it."""
-    employer = resolve_employer(name)
-    return employer.name if employer else name
-
-
-def employer_id(name: str, employer: Employer | None) -> str:
-    """GSS code when known, else a slug of the name."""
-    if employer and employer.gss_code:
-        return employer.gss_code
-    return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "")).strip("-")
-
-
-def employer_row(name: str, pages: int) -> Row:
-    """An employers row for a canonical or written employer name."""
-    ref = resolve_employer(name)
-    return {
-        "employer_id": employer_id(ref.name if ref else name, ref),
-        "name": ref.name if ref else name,
-        "gss_code": ref.gss_code if ref else None,
-        "region_code": ref.region_code if ref else None,
-        "region_name": ref.region_name if ref else None,
-        "kind": ref.kind
-        if ref
-        else "company"
-        if COMPANY.fullmatch(name)
-        else "nhs"
-        if NHS_TRUST.fullmatch(name)
-        else "other",
-        "childrens_services": bool(ref and ref.childrens_services),
-        "serves_gss_codes": list(ref.serves) if ref and ref.serves else None,
-        "pages": pages,
-    }
 
 
 def vacancy_key(source_id: str, employer: str | None, vacancy: VacancyCandidate) -> str:
@@ -73,9 +28,10 @@ def page_id(doc: RawDocument) -> str:
     return short_hash(doc.source_id, doc.url, doc.content_sha256)
 
 
-def _vacancy_row(doc: RawDocument, page: str, vacancy: VacancyCandidate) -> Row:
+def _vacancy_row(doc: RawDocument, page: str, vacancy: VacancyCandidate, extraction: PageExtraction) -> Row:
     employer = resolve_employer(vacancy.employer)
-    employer_name = employer.name if employer else vacancy.employer
+    employer_name = employer.name if employer else canonical_employer(vacancy.employer)
+    agency = canonical_employer(extraction.via_agency)
     family = classify_role(vacancy.title, vacancy.context)
     closing = vacancy.closing
     return {
@@ -102,6 +58,9 @@ def _vacancy_row(doc: RawDocument, page: str, vacancy: VacancyCandidate) -> Row:
         "postcode": vacancy.postcode,
         "evidence": vacancy.evidence,
         "extraction_method": vacancy.method,
+        "via_agency": agency,
+        "agency_work": bool(agency or extraction.agency_cue or vacancy.contract == "agency"),
+        "page_kind": extraction.page_kind,
     }
 
 
@@ -117,7 +76,7 @@ def page_rows(
     """All table rows of one page (vacancies here are per-page sightings; see dedupe_vacancies)."""
     page = page_id(doc)
     employer_name = canonical_employer(extraction.primary_employer)
-    sightings = [_vacancy_row(doc, page, v) for v in extraction.vacancies]
+    sightings = [_vacancy_row(doc, page, v, extraction) for v in extraction.vacancies]
     only_vacancy = sightings[0]["vacancy_id"] if len({s["vacancy_id"] for s in sightings}) == 1 else None
     base = {"page_id": page, "source_id": doc.source_id}
     return {
@@ -172,22 +131,8 @@ def page_rows(
             }
             for b in extraction.benefits
         ],
-        "employer_mentions": _mentions(base, extraction, doc.employer),
+        "employer_mentions": mention_rows(base, extraction, doc.employer, doc.employer_kind),
     }
-
-
-def _mentions(base: Row, extraction: PageExtraction, configured: str | None) -> list[Row]:
-    rows: dict[str, Row] = {}
-    named = [(m.key, m.text, m.explicit) for m in extraction.employers]
-    if configured:
-        named.insert(0, (configured, configured, True))
-    for name, text, explicit in named:
-        employer = resolve_employer(name)
-        canonical = employer.name if employer else name
-        key = employer_id(canonical, employer)
-        if key not in rows or (explicit and not rows[key]["explicit"]):
-            rows[key] = {**base, "employer_id": key, "name": canonical, "text": text, "explicit": explicit}
-    return list(rows.values())
 
 
 def _filled(row: Row) -> int:
@@ -210,13 +155,3 @@ def dedupe_vacancies(sightings: list[Row]) -> list[Row]:
         best["pages_seen"] = len({r["page_id"] for r in rows})
         merged.append(best)
     return merged
-
-
-def employer_rows(mentions: list[Row]) -> list[Row]:
-    """The employers table from all employer mentions."""
-    pages: dict[str, set[str]] = {}
-    names: dict[str, str] = {}
-    for mention in mentions:
-        pages.setdefault(mention["employer_id"], set()).add(mention["page_id"])
-        names[mention["employer_id"]] = mention["name"]
-    return [employer_row(names[key], len(pages[key])) for key in sorted(names)]

@@ -78,14 +78,17 @@ def _grouped_bars(data: pd.DataFrame, x: str, series: str, value: str) -> go.Fig
     return _layout(px.bar(long, x=x, y=value, color=series, barmode="group"), value)
 
 
+LABELS = {"region": "region", "family": "role family", "kind": "employer kind"}
+
+
 def _rows(count: int, what: str = "rows") -> str:
     return f"{count:,} {what if count != 1 else what.rstrip('s')}"
 
 
 def open_per_night(figures: Figures, by: str) -> Chart:
-    """Open vacancies per night by region or by role family (a line per group)."""
+    """Open vacancies per night by region, role family or employer kind (a line per group)."""
     data = figures.open_per_night(by)
-    label = {"region": "region", "family": "role family"}[by]
+    label = LABELS[by]
     total = int(data["vacancies"].sum()) if not data.empty else 0
     figure = _drawn(
         data,
@@ -100,10 +103,11 @@ def open_per_night(figures: Figures, by: str) -> Chart:
 
 
 def pay_by(figures: Figures, by: str) -> Chart:
-    """Annual pay (midpoints of annualised figures) by role family or region, with the living wage line."""
+    """Annual pay (midpoints of annualised figures) by role family, region or employer kind, with the living
+    wage line."""
     data = figures.annual_pay()
-    column = {"family": "role_family", "region": "region"}[by]
-    label = {"family": "role family", "region": "region"}[by]
+    column = {"family": "role_family", "region": "region", "kind": "kind_group"}[by]
+    label = LABELS[by]
     figure = _drawn(data, "no annual salaries", lambda d: _box(d, column, "pay", "annual pay (GBP)"))
     wage = living_wage(figures.night)
     if wage is not None and not data.empty:
@@ -188,12 +192,28 @@ def benefits(figures: Figures) -> Chart:
 
 
 def employer_kinds(figures: Figures) -> Chart:
-    """Employers advertising by kind: council, trust, private provider, charity, government, other."""
+    """Employers advertising by kind: council, trust, NHS, school, private and voluntary provider, government."""
     data = figures.employer_kinds()
     figure = _drawn(data, "no employers", lambda d: _grouped_bars(d, "kind_group", "count", "number"))
     employers = int(data["employers"].sum()) if not data.empty else 0
     caption = f"Employers advertising, and their vacancies, by kind of employer; from {_rows(employers, 'employers')}."
     return Chart("employer-kinds", "Employer kinds", caption, figure, data)
+
+
+def providers(figures: Figures) -> Chart:
+    """The association's view: each independent (private) and voluntary provider's vacancies seen, open on the
+    latest night, and median advertised annual pay."""
+    data = figures.providers()
+    figure = _drawn(
+        data,
+        "no independent or voluntary providers in the data",
+        lambda d: _layout(px.bar(d, x="employer", y="vacancies_seen", color="kind_group"), "vacancies seen"),
+    )
+    caption = (
+        "Independent (private) and voluntary providers: vacancies seen, open on the latest night and median "
+        f"advertised annual pay, per provider; from {_rows(len(data), 'providers')}."
+    )
+    return Chart("providers", "Independent and voluntary providers", caption, figure, data)
 
 
 def all_charts(figures: Figures) -> list[Chart]:
@@ -210,4 +230,7 @@ def all_charts(figures: Figures) -> list[Chart]:
         lead_times(figures),
         benefits(figures),
         employer_kinds(figures),
+        open_per_night(figures, "kind"),
+        pay_by(figures, "kind"),
+        providers(figures),
     ]

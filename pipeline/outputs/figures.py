@@ -19,6 +19,8 @@ import pandas as pd
 
 ANNUAL_PERIODS = ("year", "month", "week")
 _OPEN = "(closing_date is null or closing_date >= snapshot_date)"
+# Vacancies read from adverts and listings only: a job description names a role but is not an advert.
+ADVERTS_ONLY = "coalesce(page_kind, 'vacancy') <> 'job_description'"
 _MIDPOINT = "(coalesce(salary_annual_min, salary_annual_max) + coalesce(salary_annual_max, salary_annual_min)) / 2"
 _FAMILY = "coalesce(role_family, 'unclassified')"
 # employers.kind grouped as the association reads it
@@ -33,11 +35,20 @@ KIND_GROUPS = {
     "northern_ireland_district": "council",
     "childrens_trust": "trust",
     "health_and_social_care_trust": "trust",
-    "nhs": "trust",
-    "company": "private provider",
-    "charity": "charity",
+    "nhs": "NHS",
+    "private": "private provider",
+    "voluntary": "voluntary provider",
+    "school": "school",
+    "agency": "agency",
     "central_government": "government",
 }
+PROVIDER_GROUPS = ("private provider", "voluntary provider")  # the association's members
+_KIND = "coalesce((select e.kind from employers e where e.name = employer_name limit 1), 'unknown')"
+
+
+def kind_group(kind: str | None) -> str:
+    """The group an employers.kind belongs to as the association reads it (unknown kinds: 'not known')."""
+    return KIND_GROUPS.get(kind or "", "not known")
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,9 @@ class Figures:
     def __init__(self, connection: duckdb.DuckDBPyConnection, since: dt.date | None = None) -> None:
         self.db = connection
         self.since = since or dt.date(1900, 1, 1)
-        night = self._rows("select max(snapshot_date) from vacancy_snapshots where snapshot_date >= ?")[0][0]
+        for view, table in (("adverts", "vacancies"), ("advert_snapshots", "vacancy_snapshots")):
+            connection.execute(f"create or replace temp view {view} as select * from {table} where {ADVERTS_ONLY}")
+        night = self._rows("select max(snapshot_date) from advert_snapshots where snapshot_date >= ?")[0][0]
         self.night: dt.date | None = night
 
     def _rows(self, sql: str, *extra: Any) -> list[tuple[Any, ...]]:
@@ -68,7 +81,7 @@ class Figures:
         return self.db.execute(sql, [self.since, *extra]).df()
 
     def _open_latest(self) -> str:
-        return f"select * from vacancy_snapshots where snapshot_date = ? and {_OPEN}"
+        return f"select * from advert_snapshots where snapshot_date = ? and {_OPEN}"
 
     def headline(self) -> Headline:
         """Open vacancies, new this week, closing within 7 days, employers advertising, median annual pay."""
@@ -84,31 +97,39 @@ class Figures:
             [night, night],
         ).fetchall()[0]
         new = self.db.execute(
-            "select count(*) from vacancies where first_seen between ? and ? and first_seen >= ?",
+            "select count(*) from adverts where first_seen between ? and ? and first_seen >= ?",
             [week_start, night, self.since],
         ).fetchall()[0][0]
         median = None if open_rows[3] is None else float(open_rows[3])
         return Headline(night, int(open_rows[0]), int(new), int(open_rows[2]), int(open_rows[1]), median)
 
     def open_per_night(self, by: str) -> pd.DataFrame:
-        """Open vacancies per night, by `region` or `family` (long form: snapshot_date, group, vacancies)."""
-        group = {"region": "coalesce(region_name, 'unknown')", "family": _FAMILY}[by]
-        return self._frame(
+        """Open vacancies per night, by `region`, `family` or employer `kind` (long form: snapshot_date, group,
+        vacancies)."""
+        group = {"region": "coalesce(region_name, 'unknown')", "family": _FAMILY, "kind": _KIND}[by]
+        frame = self._frame(
             f"""select snapshot_date, {group} as "group", count(*) as vacancies
-                from vacancy_snapshots where snapshot_date >= ? and {_OPEN}
+                from advert_snapshots where snapshot_date >= ? and {_OPEN}
                 group by all order by snapshot_date, "group" """
         )
+        if by != "kind" or frame.empty:
+            return frame
+        frame["group"] = [kind_group(kind) for kind in frame["group"]]
+        return frame.groupby(["snapshot_date", "group"], as_index=False)["vacancies"].sum()
 
     def _pay_rows(self, value: str) -> str:
         return f"""select vacancy_id, title, {_FAMILY} as role_family, coalesce(region_name, 'unknown') as region,
-                   salary_period, salary_min, salary_max, salary_annual_min, salary_annual_max,
+                   {_KIND} as employer_kind, salary_period, salary_min, salary_max,
+                   salary_annual_min, salary_annual_max,
                    {value} as pay
-            from vacancies where last_seen >= ? and list_contains(?, salary_period)
+            from adverts where last_seen >= ? and list_contains(?, salary_period)
               and coalesce(salary_max, salary_min) is not null"""
 
     def annual_pay(self) -> pd.DataFrame:
         """One row per vacancy (seen since `since`) with an annual-type salary: its annual midpoint."""
-        return self._frame(self._pay_rows(_MIDPOINT) + " order by role_family, pay", list(ANNUAL_PERIODS))
+        frame = self._frame(self._pay_rows(_MIDPOINT) + " order by role_family, pay", list(ANNUAL_PERIODS))
+        frame["kind_group"] = [kind_group(kind) for kind in frame["employer_kind"]]
+        return frame
 
     def rate_pay(self, period: str) -> pd.DataFrame:
         """One row per vacancy with an hourly or daily rate: the rate's midpoint as stated."""
@@ -118,7 +139,7 @@ class Figures:
     @staticmethod
     def pay_summary(frame: pd.DataFrame, by: str) -> pd.DataFrame:
         """annual_pay's rows summed up by role family or region: vacancies, lowest, median, highest midpoint."""
-        column = {"family": "role_family", "region": "region"}[by]
+        column = {"family": "role_family", "region": "region", "kind": "kind_group"}[by]
         if frame.empty:
             return pd.DataFrame(columns=[column, "vacancies", "lowest", "median", "highest"])
         grouped = frame.groupby(column)["pay"]
@@ -143,7 +164,7 @@ class Figures:
                     select distinct s.advert_key, v.vacancy_id, v.title, v.employer_name,
                            coalesce(v.role_family, 'unclassified') as role_family,
                            v.first_seen, v.closing_date
-                    from vacancy_snapshots s join vacancies v using (vacancy_id)
+                    from advert_snapshots s join adverts v using (vacancy_id)
                     where s.advert_key is not null and s.snapshot_date >= ?)
                 select later.employer_name, later.title, later.role_family,
                        earlier.vacancy_id as earlier_vacancy_id, earlier.closing_date as earlier_closing_date,
@@ -160,7 +181,7 @@ class Figures:
         return self._frame(
             f"""select vacancy_id, title, {_FAMILY} as role_family, first_seen, closing_date,
                        datediff('day', first_seen, closing_date) as lead_days
-                from vacancies where last_seen >= ? and closing_date >= first_seen
+                from adverts where last_seen >= ? and closing_date >= first_seen
                 order by role_family, lead_days"""
         )
 
@@ -168,7 +189,7 @@ class Figures:
         """Per benefit category: mentions, employers offering it, and their share of employers advertising."""
         return self._frame(
             """with advertising as (
-                   select distinct employer_name from vacancies where last_seen >= ? and employer_name is not null),
+                   select distinct employer_name from adverts where last_seen >= ? and employer_name is not null),
                offered as (
                    select b.category, b.employer_name from benefits b join pages p using (page_id)
                    where p.snapshot_date >= ?)
@@ -183,15 +204,29 @@ class Figures:
         """Employers advertising (and their vacancies) by kind: council, trust, private provider, charity..."""
         frame = self._frame(
             """select e.kind, count(distinct v.employer_name) as employers, count(*) as vacancies
-               from vacancies v join employers e on e.name = v.employer_name
+               from adverts v join employers e on e.name = v.employer_name
                where v.last_seen >= ? group by all"""
         )
-        frame["kind_group"] = [KIND_GROUPS.get(kind, "other") for kind in frame["kind"]]
+        frame["kind_group"] = [kind_group(kind) for kind in frame["kind"]]
         return (
             frame.groupby("kind_group")[["employers", "vacancies"]].sum().reset_index().sort_values("employers")
             if not frame.empty
             else pd.DataFrame(columns=["kind_group", "employers", "vacancies"])
         )
+
+    def providers(self) -> pd.DataFrame:
+        """Per independent (private) or voluntary provider: vacancies seen since `since`, open on the latest
+        night, median annual pay (midpoint of annual-type salaries)."""
+        frame = self._frame(
+            f"""select v.employer_name as employer, e.kind, count(*) as vacancies_seen,
+                       count(*) filter (where v.status = 'open') as open_latest,
+                       median({_MIDPOINT}) filter (where salary_period in {ANNUAL_PERIODS}) as median_annual_pay
+                from adverts v join employers e on e.name = v.employer_name
+                where v.last_seen >= ? and e.kind in ('private', 'voluntary')
+                group by all order by vacancies_seen desc, employer"""
+        )
+        frame.insert(1, "kind_group", [kind_group(kind) for kind in frame["kind"]])
+        return frame.drop(columns=["kind"])
 
     def source_health(self, quiet_nights: int = 14) -> pd.DataFrame:
         """Per source: last night it succeeded (read with no page failing), the latest night's pages failed

@@ -49,16 +49,27 @@ class ObjectRawStore(RawStore):
             if not keys:
                 return {}
             records = self.fs.cat(sorted(keys), on_error="omit")
-            stored = {k[len(self.base) + 1 :] for k in self.fs.find(f"{self.base}/objects")}
-        found: dict[str, RawDocument] = {}
+        documents: list[RawDocument] = []
         for key in sorted(records):
             try:
-                document = RawDocument.from_json(json.loads(records[key]))
+                documents.append(RawDocument.from_json(json.loads(records[key])))
             except (ValueError, TypeError, KeyError):
                 continue  # an unreadable record only costs a full fetch
-            if document.raw_path in stored:
-                found[document.url] = document
-        return found
+        stored = self._stored({d.raw_path for d in documents})
+        return {d.url: d for d in documents if d.raw_path in stored}
+
+    def _stored(self, paths: set[str]) -> set[str]:
+        """Which of these snapshot paths exist: one listing per objects/<sha[:2]> folder they fall in."""
+        folders = {path.rsplit("/", 1)[0] for path in paths}
+        found: set[str] = set()
+        with transient_errors(self.url):
+            for folder in sorted(folders):
+                try:
+                    listed = self.fs.ls(f"{self.base}/{folder}", detail=False)
+                except FileNotFoundError:
+                    continue
+                found |= {key[len(self.base) + 1 :] for key in listed}
+        return found & paths
 
     def record(self, document: RawDocument) -> str:  # type: ignore[override]
         """Write the document's fetch metadata beside the snapshots (not again when it is the same)."""

@@ -1,0 +1,85 @@
+"""Job descriptions, person specifications and application packs: they name a role but are not adverts.
+The page says so in its title or first line (`job_description_cues` in pipeline/data/page_kinds.yaml); its
+role is still read: from the adverts the page's structure gives, else from its job-title field or the heading
+that names the post, with the pay and hours its fields state."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from pipeline.extract.models import Block, VacancyCandidate
+from pipeline.extract.nlp import RoleTitles
+from pipeline.extract.salaries import extract_salaries
+from pipeline.extract.terms import extract_hours
+from pipeline.resources import load_yaml
+
+_JOINED = re.compile(r"^[\s:;,.|&–—-]+|[\s:;,.|&–—-]+$|^\s*and\s+|\s+and\s*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _cues() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{c})" for c in load_yaml("page_kinds.yaml")["job_description_cues"]), re.I)
+
+
+@lru_cache(maxsize=1)
+def _role_titles() -> RoleTitles:
+    return RoleTitles(load_yaml("roles.yaml"))
+
+
+def is_job_description(title: str | None, text: str) -> bool:
+    """True when the page's title (or, without one, its first line) names a job description, person
+    specification, role profile or application pack."""
+    heading = title or text.strip().split("\n", 1)[0][:200]
+    return bool(_cues().search(heading))
+
+
+def without_document_words(blocks: list[Block]) -> list[Block]:
+    """A job description's opening headings with the document's own words taken out, so that the role they
+    name is read: "Job Description and Person Specification: Team Manager" reads as "Team Manager"."""
+    kept = []
+    for index, block in enumerate(blocks):
+        if index < 3 and block.kind in ("heading", "paragraph") and _cues().search(block.text):
+            text = _cues().sub(" ", block.text)
+            while _JOINED.search(text):
+                text = _JOINED.sub("", text)
+            block = replace(block, text=" ".join(text.split()))
+        if block.text:
+            kept.append(block)
+    return kept
+
+
+def _names_a_post(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 10 and any(_role_titles().is_head_word(w) for w in words)
+
+
+def job_description_role(blocks: list[Block], employer: str | None) -> VacancyCandidate | None:
+    """The role a job description names when no advert was found on it: its job-title field, else its
+    first heading that names a post, with the salary and hours its fields state."""
+    titled = [b for b in blocks if b.kind == "field" and b.label == "title" and _names_a_post(b.text)]
+    headings = [
+        b
+        for i, b in enumerate(blocks[:8])
+        if (b.kind == "heading" or i < 2) and b.kind != "field" and _names_a_post(b.text)
+    ]
+    if not titled and not headings:
+        return None
+    source = (titled or headings)[0]
+    fields = {b.label: b.text for b in blocks if b.kind == "field" and b.label}
+    salaries = extract_salaries(fields["salary"], labelled=True) if "salary" in fields else []
+    hours, per_week = extract_hours(fields["hours"], labelled=True) if "hours" in fields else (None, None)
+    return VacancyCandidate(
+        title=source.text.strip(" :-–"),
+        salary=salaries[0] if salaries else None,
+        closing=None,
+        hours=hours,
+        hours_per_week=per_week,
+        contract=None,
+        location_text=fields.get("location"),
+        postcode=None,
+        employer=employer,
+        evidence=source.text,
+        method="structure",
+    )
