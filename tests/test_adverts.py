@@ -202,3 +202,36 @@ def test_hours_field_without_per_week() -> None:
     page = "<h1>Residential Child Care Worker</h1><p>Working pattern: Part time, 30 hours</p><p>Salary: £30,123</p>"
     (vacancy,) = extract_page(page, True, REF).vacancies
     assert (vacancy.hours, vacancy.hours_per_week) == ("part-time", 30.0)
+
+
+@pytest.mark.parametrize(
+    ("cells", "posts"),
+    [
+        (
+            "Social Worker SW1 Senior Practitioner SW2 Team Manager",
+            ["Social Worker", "Senior Practitioner", "Team Manager"],
+        ),
+        ("Family Support Worker (Level 2) Team Leader", ["Family Support Worker (Level 2)", "Team Leader"]),
+        ("Social Worker Support", []),  # a word left after the last post: not a row of posts
+    ],
+)
+def test_a_row_of_posts_splits_at_each_posts_head_word(cells: str, posts: list[str]) -> None:
+    from pipeline.extract.pay_rows import split_posts
+
+    assert split_posts(cells) == posts
+
+
+def test_a_row_flattened_pay_table_needs_one_figure_per_post() -> None:
+    from pipeline.extract.models import Block
+    from pipeline.extract.pay_rows import unflatten_pay_rows
+
+    posts = Block("paragraph", "Post Social Worker SW1 Team Manager SW3")
+    two = unflatten_pay_rows([posts, Block("paragraph", "Salary £36,000 - £39,000 Up to £55,000")])
+    assert [(b.kind, b.text) for b in two] == [
+        ("heading", "Social Worker"),
+        ("field", "£36,000 - £39,000"),
+        ("heading", "Team Manager"),
+        ("field", "Up to £55,000"),
+    ]
+    three = [posts, Block("paragraph", "Salary £36,000 £39,000 £55,000")]
+    assert unflatten_pay_rows(three) == three  # three figures for two posts: left as it is

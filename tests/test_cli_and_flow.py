@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -121,9 +123,15 @@ def test_flow_batches_pages_into_few_tasks(prefect_harness: None, tmp_path: Path
     flow_run_id = state.state_details.flow_run_id
     assert flow_run_id is not None
     assert summary.pages_read == 9 and summary.vacancies == 14
+    expected = len(sources) + 1 + 1  # one acquire task per source, one extract chunk, one publish
+    runs: Sequence[object] = []
     with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
-    assert len(runs) == len(sources) + 1 + 1, "one acquire task per source, one extract chunk, one publish"
+        for _ in range(50):  # the server records task runs from events, after the flow returns: wait for them
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+            if len(runs) >= expected:
+                break
+            time.sleep(0.2)
+    assert len(runs) == expected, "one acquire task per source, one extract chunk, one publish"
 
 
 def test_only_transient_errors_are_retried() -> None:

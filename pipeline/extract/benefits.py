@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from pipeline.extract.employers import extract_employers
-from pipeline.extract.models import BenefitMention, Block
+from pipeline.extract.models import CELL_LEVEL, BenefitMention, Block
 from pipeline.extract.nlp import BENEFITS, sentence_at
 from pipeline.resources import load_yaml
 
@@ -116,6 +116,8 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> lis
     list_intro = False
     previous_cue = False
     for block, doc in zip(blocks, docs, strict=True):
+        if block.kind == "heading" and block.level == CELL_LEVEL:
+            continue  # a post's name in a pay table: the table stays in its section ("Pay & Benefits")
         if block.kind == "heading":
             section = _section(block.text)
             list_intro = False

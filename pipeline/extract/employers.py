@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from pipeline.extract.employer_kinds import agency_cue, kind_from_name
 from pipeline.extract.models import EmployerMention
-from pipeline.extract.nlp import RoleTitles
+from pipeline.extract.nlp import role_titles
 from pipeline.reference import Gazetteer, gazetteer
 from pipeline.resources import load_yaml
 
@@ -144,11 +144,6 @@ def _named_mid_sentence(name: str, text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _role_titles() -> RoleTitles:
-    return RoleTitles(load_yaml("roles.yaml"))
-
-
-@lru_cache(maxsize=1)
 def _generic_words() -> frozenset[str]:
     return frozenset(w.lower() for w in load_yaml("employers.yaml")["provider_generic_words"])
 
@@ -166,7 +161,7 @@ def _named_providers(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]
         first = text[start : match.end("name")].split()[0].replace("’", "'").lower()
         if first in _generic_words() or first in gaz.by_place or _COUNCIL_WORDS.search(name) or gaz.resolve(name):
             continue  # a description, a council's service ("Bradford Children's Services") or a known employer
-        if any(_role_titles().is_head_word(word) for word in name.split()):
+        if any(role_titles().is_head_word(word) for word in name.split()):
             continue  # a post, not an employer ("The Deputy Manager is the service's ...")
         yield start, match.end("name"), text[start : match.end("name")]
 

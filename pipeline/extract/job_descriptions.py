@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from pipeline.extract.models import Block, VacancyCandidate
-from pipeline.extract.nlp import RoleTitles
+from pipeline.extract.nlp import role_titles
 from pipeline.extract.salaries import extract_salaries
 from pipeline.extract.terms import extract_hours
 from pipeline.resources import load_yaml
@@ -21,11 +21,6 @@ _JOINED = re.compile(r"^[\s:;,.|&–—-]+|[\s:;,.|&–—-]+$|^\s*and\s+|\s+and
 @lru_cache(maxsize=1)
 def _cues() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{c})" for c in load_yaml("page_kinds.yaml")["job_description_cues"]), re.I)
-
-
-@lru_cache(maxsize=1)
-def _role_titles() -> RoleTitles:
-    return RoleTitles(load_yaml("roles.yaml"))
 
 
 def is_job_description(title: str | None, text: str) -> bool:
@@ -52,7 +47,7 @@ def without_document_words(blocks: list[Block]) -> list[Block]:
 
 def _names_a_post(text: str) -> bool:
     words = text.split()
-    return 0 < len(words) <= 10 and any(_role_titles().is_head_word(w) for w in words)
+    return 0 < len(words) <= 10 and any(role_titles().is_head_word(w) for w in words)
 
 
 def job_description_role(blocks: list[Block], employer: str | None) -> VacancyCandidate | None:

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 from pipeline.extract.employer_kinds import KindCue
 
+# Heading level of a post's name read from a pay table's flattened row (pipeline/extract/pay_rows.py): below
+# every real heading, so it opens an advert without ending the page section around the table.
+CELL_LEVEL = 7
+
 
 @dataclass(frozen=True)
 class Block:

@@ -173,6 +173,12 @@ def make_role_titles(nlp: Language, name: str) -> RoleTitles:
     return RoleTitles(load_yaml("roles.yaml"))
 
 
+@lru_cache(maxsize=1)
+def role_titles() -> RoleTitles:
+    """The role-title rules outside a spaCy pipeline (head words of posts), built once."""
+    return RoleTitles(load_yaml("roles.yaml"))
+
+
 @Language.factory("benefit_terms")
 def make_benefit_terms(nlp: Language, name: str) -> BenefitTerms:
     """Factory for the benefit-phrase component (phrases from data/benefits.yaml)."""

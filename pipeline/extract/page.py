@@ -28,6 +28,7 @@ from pipeline.extract.limits import (
 )
 from pipeline.extract.models import Block, EmployerMention, PageExtraction, VacancyCandidate
 from pipeline.extract.nlp import analyse
+from pipeline.extract.pay_rows import unflatten_pay_rows
 from pipeline.extract.roles import title_key
 from pipeline.extract.units import COMPLETABLE
 from pipeline.resources import load_yaml
@@ -138,6 +139,7 @@ def extract_page(
     limits = limits or Limits()
     deadline = Deadline(limits.max_extract_seconds)
     title, blocks, structured, notes = _blocks(content, is_html, limits)
+    blocks = unflatten_pay_rows(blocks)
     is_description = is_job_description(title, "\n".join(b.text for b in blocks[:1]))
     blocks = without_document_words(blocks) if is_description else blocks
     deadline.check("parsing")
