@@ -35,8 +35,12 @@ RAW_HELP = "raw snapshots: a folder or s3://bucket/prefix (default: raw/)"
 CURATED_HELP = "curated Parquet tables: a folder or s3://bucket/prefix (default: curated/)"
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _raw(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-dir", type=_location, default=Path("raw"), help=RAW_HELP)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    _raw(parser)
     _curated(parser)
     parser.add_argument(
         "--as-of",
@@ -112,8 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
         "and PREFECT_API_URL",
     )
     serve.add_argument("--sources", type=Path, default=None, help="sources file (default: the bundled samples)")
-    serve.add_argument("--raw-dir", type=_location, default=Path("raw"), help=RAW_HELP)
-    serve.add_argument("--curated-dir", type=_location, default=Path("curated"), help=CURATED_HELP)
+    _raw(serve)
+    _curated(serve)
     serve.add_argument(
         "--cron", default=DEFAULT_CRON, help=f"when to run, a cron expression (default: '{DEFAULT_CRON}')"
     )

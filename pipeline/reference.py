@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.resources import load_csv, load_yaml
+from pipeline.resources import any_of, load_csv, load_yaml
 
 _KINDS = {
     "CTY": "county_council",
@@ -193,8 +193,8 @@ def gazetteer() -> Gazetteer:
     for name, org in written_as:
         by_name.setdefault(_apostrophes(name).lower(), org)
     data = load_yaml("employers.yaml")
-    before = "|".join(f"(?:{c})" for c in data["bare_name_before"])
-    after = "|".join(f"(?:{c})" for c in data["bare_name_after"])
+    before = any_of(data["bare_name_before"])
+    after = any_of(data["bare_name_after"])
     return Gazetteer(
         by_name,
         by_place,

@@ -24,6 +24,11 @@ def load_yaml(name: str) -> Any:
     return yaml.safe_load(_text(name))
 
 
+def any_of(patterns: list[str]) -> str:
+    """One regular expression matching any of a data file's patterns (each kept as its own group)."""
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
 @cache
 def load_jsonl(name: str) -> tuple[dict[str, Any], ...]:
     """Parse a bundled JSON-lines data file (cached)."""

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from pipeline.extract.employers import extract_employers
 from pipeline.extract.models import CELL_LEVEL, BenefitMention, Block
 from pipeline.extract.nlp import BENEFITS, sentence_at
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 LIST_INTRO_MAX_CHARS = 80  # a short cue line ("What you'll get in return") introduces the list after it
 VALUE_WINDOW = 50  # characters either side of a benefit phrase searched for its value
@@ -41,7 +41,7 @@ def _words(patterns: list[str]) -> re.Pattern[str]:
 def _cues() -> _Cues:
     data = load_yaml("benefits.yaml")
     return _Cues(
-        re.compile("|".join(f"(?:{c})" for c in data["context_cues"]), re.IGNORECASE),
+        re.compile(any_of(data["context_cues"]), re.IGNORECASE),
         _words(data["section_headings"]),
         tuple((category, _words(patterns)) for category, patterns in data["topic_headings"].items()),
     )

@@ -12,7 +12,7 @@ from lxml import etree
 
 from pipeline.errors import InputError
 from pipeline.extract.models import Block
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCK_TAGS = {
@@ -77,8 +77,8 @@ def _rules() -> _Rules:
         frozenset(data["chrome_tags"]),
         frozenset(data["drop_class_tokens"]),
         frozenset(data["drop_roles"]),
-        re.compile("|".join(f"(?:{p})" for p in data["drop_block_patterns"]), re.IGNORECASE),
-        re.compile("|".join(f"(?:{p})" for p in data["icon_label_patterns"]), re.IGNORECASE),
+        re.compile(any_of(data["drop_block_patterns"]), re.IGNORECASE),
+        re.compile(any_of(data["icon_label_patterns"]), re.IGNORECASE),
     )
 
 

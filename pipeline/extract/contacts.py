@@ -10,7 +10,7 @@ from functools import lru_cache
 import phonenumbers
 
 from pipeline.extract.models import Block, ContactPoint, Phone, Postcode
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 # Outward code forms A9, A99, AA9, AA99, A9A, AA9A; inward 9AA with the letters Royal Mail uses.
@@ -32,8 +32,8 @@ class _Patterns:
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     data = load_yaml("contacts.yaml")
-    cues = "|".join(f"(?:{c})" for c in data["name_cues"])
-    followers = "|".join(f"(?:{f})" for f in data["name_followers"])
+    cues = any_of(data["name_cues"])
+    followers = any_of(data["name_followers"])
     honor = "|".join(data["honorifics"])
     # A name after a cue: two or three name words, or an honorific and a surname ("call Mrs Hogg on ...").
     name = (
@@ -41,7 +41,7 @@ def _patterns() -> _Patterns:
         rf"|(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}))"
         rf"(?=\s*(?i:{followers}))"
     )
-    noise = "|".join(f"(?:{n})" for n in data["phone_label_noise"])
+    noise = any_of(data["phone_label_noise"])
     return _Patterns(
         re.compile(name),
         frozenset(data["not_name_words"]),

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 
 @dataclass(frozen=True)
@@ -28,22 +28,18 @@ class _Patterns:
     agency: re.Pattern[str]
 
 
-def _any(patterns: list[str]) -> str:
-    return "|".join(f"(?:{p})" for p in patterns)
-
-
 @lru_cache(maxsize=1)
 def patterns() -> _Patterns:
     """The compiled patterns of employer_kinds.yaml (built once)."""
     data = load_yaml("employer_kinds.yaml")
     flags = re.IGNORECASE
-    suffixes = rf"(?:[\s,]+(?:{_any(data['legal_suffixes'])}))+\.?\s*$"
+    suffixes = rf"(?:[\s,]+(?:{any_of(data['legal_suffixes'])}))+\.?\s*$"
     return _Patterns(
-        tuple((k, re.compile(rf"\b(?:{_any(v)})$", flags)) for k, v in data["name_endings"].items()),
+        tuple((k, re.compile(rf"\b(?:{any_of(v)})$", flags)) for k, v in data["name_endings"].items()),
         re.compile(suffixes, flags),
-        re.compile(rf"[\s,]+(?:{_any(data['private_suffixes'])})\.?\s*$", flags),
-        tuple((k, re.compile(_any(v), flags)) for k, v in data["page_cues"].items()),
-        re.compile(_any(data["agency_cues"]), flags),
+        re.compile(rf"[\s,]+(?:{any_of(data['private_suffixes'])})\.?\s*$", flags),
+        tuple((k, re.compile(any_of(v), flags)) for k, v in data["page_cues"].items()),
+        re.compile(any_of(data["agency_cues"]), flags),
     )
 
 

@@ -16,7 +16,7 @@ from pipeline.extract.employer_kinds import agency_cue, kind_from_name
 from pipeline.extract.models import EmployerMention
 from pipeline.extract.nlp import role_titles
 from pipeline.reference import Gazetteer, gazetteer
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 MAX_NAME_WORDS = 6
 _COUNCIL = re.compile(r"\b(?:[Cc]ouncil|COUNCIL)\b")
@@ -117,7 +117,7 @@ def _longest(text: str, gaz: Gazetteer, spans: list[list[re.Match[str]]]) -> Ite
 @lru_cache(maxsize=1)
 def _provider_pattern() -> re.Pattern[str]:
     data = load_yaml("employers.yaml")
-    cue = "|".join(f"(?:{c})" for c in data["provider_name_before"])
+    cue = any_of(data["provider_name_before"])
     heads = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in data["provider_heads"])
     word = r"[A-Z][\w'&.-]*"
     name = rf"(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}}[ \t]+(?:{heads})\b"
@@ -127,7 +127,7 @@ def _provider_pattern() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _provider_subject_pattern() -> re.Pattern[str]:
     data = load_yaml("employers.yaml")
-    after = "|".join(f"(?:{c})" for c in data["provider_name_after"])
+    after = any_of(data["provider_name_after"])
     word = r"[A-Z][\w'&-]*"  # no full stop: a name never runs over a sentence's end
     return re.compile(rf"(?<![\w'’])(?P<name>(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}})(?i:{after})")
 

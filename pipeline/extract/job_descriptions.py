@@ -13,14 +13,14 @@ from pipeline.extract.models import Block, VacancyCandidate
 from pipeline.extract.nlp import role_titles
 from pipeline.extract.salaries import extract_salaries
 from pipeline.extract.terms import extract_hours
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 _JOINED = re.compile(r"^[\s:;,.|&–—-]+|[\s:;,.|&–—-]+$|^\s*and\s+|\s+and\s*$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def _cues() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{c})" for c in load_yaml("page_kinds.yaml")["job_description_cues"]), re.I)
+    return re.compile(any_of(load_yaml("page_kinds.yaml")["job_description_cues"]), re.I)
 
 
 def is_job_description(title: str | None, text: str) -> bool:

@@ -31,22 +31,22 @@ from pipeline.extract.nlp import analyse
 from pipeline.extract.pay_rows import unflatten_pay_rows
 from pipeline.extract.roles import title_key
 from pipeline.extract.units import COMPLETABLE
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 
 @lru_cache(maxsize=1)
 def _campaign() -> tuple[re.Pattern[str], int]:
     data = load_yaml("page_kinds.yaml")
     return (
-        re.compile("|".join(f"(?:{c})" for c in data["campaign_cues"]), re.IGNORECASE),
+        re.compile(any_of(data["campaign_cues"]), re.IGNORECASE),
         int(data["campaign_min_cues"]),
     )
 
 
-def classify_page(text: str, vacancies: int, title: str | None = None) -> str:
-    """`job_description` (its title says so), `vacancy`, `listing`, `campaign` or `information` (`other` for a
-    page with no text)."""
-    if is_job_description(title, text):
+def classify_page(text: str, vacancies: int, is_description: bool = False) -> str:
+    """`job_description` (the page's title says so: `is_description`), `vacancy`, `listing`, `campaign` or
+    `information` (`other` for a page with no text)."""
+    if is_description:
         return "job_description"
     if vacancies == 1:
         return "vacancy"
@@ -167,7 +167,7 @@ def extract_page(
     deadline.check("benefits")
     return PageExtraction(
         title=title,
-        page_kind=classify_page(full_text, len(vacancies), title),
+        page_kind=classify_page(full_text, len(vacancies), is_description),
         vacancies=tuple(vacancies),
         contacts=tuple(extract_contacts(blocks)),
         benefits=tuple(benefits),

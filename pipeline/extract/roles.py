@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 from pipeline.extract.models import Block, RoleMention
 from pipeline.extract.nlp import ROLES, role_component, singular_title
 from pipeline.reference import gazetteer
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 _NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 HEADING_COVERAGE = 0.4  # a heading advertises a role when the title is at least this share of it
@@ -37,16 +37,12 @@ class _Cues:
     prose_breaks: frozenset[str]  # words that end a title read from running text in any case
 
 
-def _any(patterns: list[str]) -> str:
-    return "|".join(f"(?:{p})" for p in patterns)
-
-
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
     data = load_yaml("roles.yaml")
     leading = "|".join(data["leading_determiners"])
     nouns = "|".join(data["posting_nouns"])
-    recruiting = _any(data["recruiting_cues"])
+    recruiting = any_of(data["recruiting_cues"])
     flags = re.IGNORECASE
     return _Cues(
         re.compile(rf"^\s*(?:(?:{leading})\s+)*$", flags),
@@ -58,12 +54,12 @@ def _cues() -> _Cues:
             rf"enthusiastic|dedicated|full[\s-]time|part[\s-]time)\s+)*(?-i:(?:[a-z][a-z-]*,?\s+){{0,4}})$",
             flags,
         ),
-        re.compile(_any(data["announcement_cues"]), flags),
+        re.compile(any_of(data["announcement_cues"]), flags),
         frozenset(data["prose_stop_words"]),
-        re.compile(_any(data["scale_headings"]), flags),
+        re.compile(any_of(data["scale_headings"]), flags),
         tuple(re.compile(rf"^(?:{p})", flags) for p in data["title_prefixes"]),
         tuple(re.compile(p, flags) for p in data["title_suffixes"]),
-        re.compile(_any(data["not_posts"]), flags),
+        re.compile(any_of(data["not_posts"]), flags),
         re.compile(data["title_noun_suffix"], flags),
         frozenset(data["stop_modifiers"]),
         frozenset(data["heading_lead_words"]),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.extract.models import Salary
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 # A figure ends where its digits end: "£34,0387" (a misprint) is no amount at all.
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d]|,\d)"
@@ -34,26 +34,22 @@ class _Patterns:
     not_before: re.Pattern[str]
 
 
-def _alt(patterns: list[str]) -> str:
-    return "|".join(f"(?:{p})" for p in patterns)
-
-
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     data = load_yaml("salary.yaml")
     flags = re.IGNORECASE
     return _Patterns(
-        tuple((k, re.compile(rf"^[\s,.()]*(?:{_alt(v)})", flags)) for k, v in data["periods"].items()),
+        tuple((k, re.compile(rf"^[\s,.()]*(?:{any_of(v)})", flags)) for k, v in data["periods"].items()),
         tuple(
-            (k, re.compile(rf"(?:{_alt(v)})\s*(?:\([^)]*\))?\s*[:\-–]?\s*$", flags))
+            (k, re.compile(rf"(?:{any_of(v)})\s*(?:\([^)]*\))?\s*[:\-–]?\s*$", flags))
             for k, v in data["period_labels"].items()
         ),
-        re.compile(_alt(data["pro_rata"]), flags),
-        re.compile(_alt(data["enhancements"]), flags),
-        re.compile(rf"(?:{_alt(data['up_to'])})\s*:?\s*$", flags),
-        re.compile(rf"(?:{_alt(data['from'])})\s*:?\s*$", flags),
-        re.compile(rf"^\s*(?:{_alt(data['not_salary_after'])})", flags),
-        re.compile(rf"(?:{_alt(data['not_salary_before'])})\s*$", flags),
+        re.compile(any_of(data["pro_rata"]), flags),
+        re.compile(any_of(data["enhancements"]), flags),
+        re.compile(rf"(?:{any_of(data['up_to'])})\s*:?\s*$", flags),
+        re.compile(rf"(?:{any_of(data['from'])})\s*:?\s*$", flags),
+        re.compile(rf"^\s*(?:{any_of(data['not_salary_after'])})", flags),
+        re.compile(rf"(?:{any_of(data['not_salary_before'])})\s*$", flags),
     )
 
 

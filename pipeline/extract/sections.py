@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from pipeline.extract.models import Block
 from pipeline.extract.terms import extract_contract, extract_hours
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 JOB_FIELDS = frozenset({"salary", "closing", "hours", "contract", "grade", "reference"})
 
@@ -34,7 +34,7 @@ def structure() -> Structure:
         int(data["min_section_facts"]),
         int(data["min_card_facts"]),
         int(data["max_title_words"]),
-        re.compile("|".join(f"(?:{p})" for p in data["not_title_words"]), re.IGNORECASE),
+        re.compile(any_of(data["not_title_words"]), re.IGNORECASE),
     )
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class _Patterns:
 
 def _compile(categories: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
-        (name, re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)) for name, pats in categories.items()
+        (name, re.compile(any_of(pats), re.IGNORECASE)) for name, pats in categories.items()
     )
 
 

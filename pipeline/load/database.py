@@ -30,14 +30,13 @@ def table_folders(curated_dir: Location) -> dict[str, str]:
 def view_statements(curated_dir: Location) -> list[str]:
     """One `create or replace view` per curated table, reading `<table folder>/**/*.parquet` (partitioned
     tables with their partition column as a DATE)."""
-    statements = []
-    for table, folder in table_folders(curated_dir).items():
-        pattern = f"{folder}/**/*.parquet".replace("'", "''")
-        options = ", hive_partitioning = true, hive_types = {'snapshot_date': DATE}" if table in PARTITIONED else ""
-        statements.append(
-            f"create or replace view {table} as select * from read_parquet('{pattern}'{options}, union_by_name = true)"
-        )
-    return statements
+    return [_view_statement(table, folder) for table, folder in table_folders(curated_dir).items()]
+
+
+def _view_statement(table: str, folder: str) -> str:
+    pattern = f"{folder}/**/*.parquet".replace("'", "''")
+    options = ", hive_partitioning = true, hive_types = {'snapshot_date': DATE}" if table in PARTITIONED else ""
+    return f"create or replace view {table} as select * from read_parquet('{pattern}'{options}, union_by_name = true)"
 
 
 def connect(curated_dir: Location) -> duckdb.DuckDBPyConnection:
@@ -101,9 +100,11 @@ def _empty_view(table: str) -> str:
 
 
 def _create_views(connection: duckdb.DuckDBPyConnection, curated_dir: Location) -> None:
-    folders = table_folders(curated_dir)
-    for table, statement in zip(TABLES, view_statements(curated_dir), strict=True):
-        connection.execute(statement if _has_parquet(curated_dir, folders[table]) else _empty_view(table))
+    """Every view over one resolution of the table folders (on object storage: one read of the pointer, so
+    the views never mix two versions)."""
+    for table, folder in table_folders(curated_dir).items():
+        has_files = _has_parquet(curated_dir, folder)
+        connection.execute(_view_statement(table, folder) if has_files else _empty_view(table))
 
 
 def _has_parquet(curated_dir: Location, folder: str) -> bool:

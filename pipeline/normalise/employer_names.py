@@ -75,15 +75,21 @@ def known_employer(written: str) -> Employer | None:
     return None
 
 
-def canonical_name(written: str) -> str:
-    """The one name an employer goes by: the reference name when it is known, else the written name
-    without a leading "The", its legal form, brackets that pair it with its owner, and shouting."""
+def identify(written: str) -> tuple[str, Employer | None]:
+    """An employer's one name and its reference entry, from one lookup: the reference name when it is known,
+    else the written name without a leading "The", its legal form, brackets that pair it with its owner, and
+    shouting."""
     employer = known_employer(written)
     if employer is not None:
-        return employer.name
+        return employer.name, employer
     text = strip_legal_suffix(_unbracket(_tidy(written)))
     text = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
-    return _cased(text)
+    return _cased(text), None
+
+
+def canonical_name(written: str) -> str:
+    """The one name an employer goes by (see identify)."""
+    return identify(written)[0]
 
 
 def name_key(name: str) -> str:
@@ -105,20 +111,24 @@ COUNCIL_KINDS = frozenset(
 )
 
 
-def employer_kind(
-    name: str, page_text: str = "", configured: str | None = None, page_cue: KindCue | None = None
+def employer_kind(name: str, page_text: str = "", configured: str | None = None) -> tuple[str, str, str | None]:
+    """(kind, kind_evidence, kind_cue) of an employer named on a page whose words are `page_text` (see
+    kind_of; what the page says of its own employer: an agency's "on behalf of our client", a charity
+    number, a company number)."""
+    agency = agency_cue(page_text) if page_text else None
+    page_cue = KindCue("agency", agency) if agency else (kind_from_page(page_text) if page_text else None)
+    return kind_of(known_employer(name), name, configured, page_cue)
+
+
+def kind_of(
+    employer: Employer | None, written: str, configured: str | None = None, page_cue: KindCue | None = None
 ) -> tuple[str, str, str | None]:
-    """(kind, kind_evidence, kind_cue) of an employer: the reference data first, then the sources file's
-    `kind`, then the page: its name's ending, then what the page says of its own employer (`page_cue`, or
-    read from `page_text`: an agency's "on behalf of our client", a charity number, a company number);
-    `unknown` with evidence `none` when nothing says."""
-    employer = known_employer(name)
+    """(kind, kind_evidence, kind_cue): the reference entry's kind first, then the sources file's `kind`,
+    then the page: the written name's ending, then `page_cue`; `unknown` with evidence `none` when nothing
+    says."""
     if employer is not None:
         return employer.kind, "reference_data", None
     if configured:
         return configured, "sources_file", None
-    cue = kind_from_name(name) or page_cue
-    if cue is None and page_text:
-        agency = agency_cue(page_text)
-        cue = KindCue("agency", agency) if agency else kind_from_page(page_text)
+    cue = kind_from_name(written) or page_cue
     return (cue.kind, "page", cue.cue) if cue else ("unknown", "none", None)

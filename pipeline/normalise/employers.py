@@ -6,16 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.extract.models import PageExtraction
-from pipeline.normalise.employer_names import canonical_name, employer_kind, known_employer, name_key
+from pipeline.normalise.employer_names import canonical_name, identify, kind_of, name_key
 from pipeline.reference import Employer
 
 Row = dict[str, Any]
 EVIDENCE_ORDER = ("reference_data", "sources_file", "page", "none")  # kind_evidence, strongest first
-
-
-def resolve_employer(name: str | None) -> Employer | None:
-    """The reference employer for a canonical or written name."""
-    return known_employer(name) if name else None
 
 
 def canonical_employer(name: str | None) -> str | None:
@@ -23,11 +18,11 @@ def canonical_employer(name: str | None) -> str | None:
     return canonical_name(name) if name else None
 
 
-def employer_id(name: str, employer: Employer | None) -> str:
-    """GSS code when known, else a slug of the canonical name."""
+def employer_id(canonical: str, employer: Employer | None) -> str:
+    """GSS code when known, else a slug of the canonical name (identify's)."""
     if employer and employer.gss_code:
         return employer.gss_code
-    return name_key(employer.name if employer else canonical_name(name))
+    return name_key(canonical)
 
 
 def mention_rows(base: Row, extraction: PageExtraction, configured: str | None, kind: str | None) -> list[Row]:
@@ -39,13 +34,12 @@ def mention_rows(base: Row, extraction: PageExtraction, configured: str | None, 
         named.insert(0, (configured, configured, True))
     own = canonical_employer(extraction.primary_employer)
     for name, text, explicit in named:
-        employer = resolve_employer(name)
-        canonical = employer.name if employer else canonical_name(name)
+        canonical, employer = identify(name)
         key = employer_id(canonical, employer)
         if key in rows and (rows[key]["explicit"] or not explicit):
             continue
         page_cue = extraction.employer_kind_cue if canonical == own else None
-        found = employer_kind(text if not employer else canonical, "", kind if name == configured else None, page_cue)
+        found = kind_of(employer, text, kind if name == configured else None, page_cue)
         rows[key] = {
             **base,
             "employer_id": key,
@@ -59,11 +53,9 @@ def mention_rows(base: Row, extraction: PageExtraction, configured: str | None, 
     return list(rows.values())
 
 
-def employer_row(name: str, pages: int, kind: tuple[str, str, str | None] | None = None) -> Row:
+def employer_row(name: str, pages: int, found: tuple[str, str, str | None]) -> Row:
     """An employers row for a canonical or written employer name, with its (kind, evidence, cue)."""
-    ref = resolve_employer(name)
-    canonical = ref.name if ref else canonical_name(name)
-    found = kind or employer_kind(name)
+    canonical, ref = identify(name)
     return {
         "employer_id": employer_id(canonical, ref),
         "name": canonical,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.reference import soc_titles
-from pipeline.resources import load_yaml
+from pipeline.resources import any_of, load_yaml
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def _families() -> tuple[tuple[RoleFamily, re.Pattern[str]], ...]:
     for entry in load_yaml("role_families.yaml")["families"]:
         code = entry["soc2020"]
         family = RoleFamily(entry["id"], entry["label"], code, titles.get(code) if code else None)
-        families.append((family, re.compile("|".join(f"(?:{p})" for p in entry["patterns"]), re.IGNORECASE)))
+        families.append((family, re.compile(any_of(entry["patterns"]), re.IGNORECASE)))
     return tuple(families)
 
 

@@ -9,7 +9,8 @@ from pipeline.documents import RawDocument, short_hash
 from pipeline.extract.models import PageExtraction, VacancyCandidate
 from pipeline.extract.nlp import singular_title
 from pipeline.extract.roles import title_key
-from pipeline.normalise.employers import canonical_employer, mention_rows, resolve_employer
+from pipeline.normalise.employer_names import identify
+from pipeline.normalise.employers import canonical_employer, mention_rows
 from pipeline.normalise.roles import classify_role
 from pipeline.normalise.salary import salary_columns
 
@@ -29,8 +30,7 @@ def page_id(doc: RawDocument) -> str:
 
 
 def _vacancy_row(doc: RawDocument, page: str, vacancy: VacancyCandidate, extraction: PageExtraction) -> Row:
-    employer = resolve_employer(vacancy.employer)
-    employer_name = employer.name if employer else canonical_employer(vacancy.employer)
+    employer_name, employer = identify(vacancy.employer) if vacancy.employer else (None, None)
     agency = canonical_employer(extraction.via_agency)
     family = classify_role(vacancy.title, vacancy.context)
     closing = vacancy.closing

@@ -81,11 +81,8 @@ class ObjectCuratedStore:
     def read_rows(self, table: str, columns: list[str] | None = None) -> list[dict[str, Any]]:
         """Rows of a live table (empty when there is none yet)."""
         folder = self.live_version()
-        if folder is None or not self._exists(f"{folder}/{table}/{PART}"):
-            return []
-        with transient_errors(self.url):
-            rows = pq.read_table(f"{folder}/{table}/{PART}", schema=TABLES[table], columns=columns, filesystem=self.fs)
-        return rows.to_pylist()
+        rows = self._read(f"{folder}/{table}/{PART}", table, columns) if folder else None
+        return rows.to_pylist() if rows is not None else []
 
     def partition_dates(self, table: str) -> list[dt.date]:
         """The partition values (dates) of a live partitioned table, oldest first."""
@@ -102,10 +99,9 @@ class ObjectCuratedStore:
         just the rows whose vacancy_id is in it."""
         folder = self.live_version()
         path = f"{folder}/{table}/{PARTITIONED[table]}={value.isoformat()}/{PART}"
-        if folder is None or not self._exists(path):
+        rows = self._read(path, table) if folder else None
+        if rows is None:
             return []
-        with transient_errors(self.url):
-            rows = pq.read_table(path, schema=TABLES[table], filesystem=self.fs)
         if only is not None:
             rows = rows.filter(pc.is_in(rows["vacancy_id"], pa.array(sorted(only), pa.string())))
         return rows.to_pylist()
@@ -189,9 +185,14 @@ class ObjectCuratedStore:
             if name in dropped or (name not in kept and _version_time(name) < cutoff):
                 self.fs.rm(path, recursive=True)
 
-    def _exists(self, path: str) -> bool:
+    def _read(self, path: str, table: str, columns: list[str] | None = None) -> pa.Table | None:
+        """A table's Parquet file read with its schema, or None when the file does not exist (one request,
+        no existence check first)."""
         with transient_errors(self.url):
-            return bool(self.fs.exists(path))
+            try:
+                return pq.read_table(path, schema=TABLES[table], columns=columns, filesystem=self.fs)
+            except FileNotFoundError:
+                return None
 
 
 def _version_time(name: str) -> dt.datetime:
