@@ -35,6 +35,8 @@ from pipeline.extract.units import (
     facts_of,
     is_advert,
     merge_repeats,
+    other_rung,
+    rungs_differ,
     same,
     zip_columns,
 )
@@ -166,7 +168,7 @@ class _Linker:
         keys = {title_key(m.title) for m in mentions}
         unit_keys = [title_key(t) for t in unit.titles] if unit is not None else []
         title_field = block.kind == "field" and block.label == "title"
-        if unit is not None and (
+        if unit is not None and not _next_rung(unit, block, mentions[0]) and (
             ((unit.level != TEXT_LEVEL or (unit.structured and not title_field)) and block.kind != "item")
             # the open advert's post named again, perhaps shorter ("a social worker" in a Children's Social
             # Worker advert)
@@ -181,6 +183,14 @@ class _Linker:
         self.open(Unit(titles, TEXT_LEVEL, block.group, announced=announced, structured=structured), block)
         assert self.current is not None
         self.current.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
+
+
+def _next_rung(unit: Unit, block: Block, mention: RoleMention) -> bool:
+    """A line that opens with a title and states its own grade and pay, under an open unit that has its pay for
+    another grade: the next rung of a pay ladder ("Social Worker (Grade 11) - £41,538" after "... (Grade 10)")."""
+    opens = block.text.lstrip(" -–•*").startswith(mention.text)
+    first = unit.evidence[0] if unit.evidence else ""
+    return opens and "£" in block.text and unit.salary is not None and rungs_differ(first, block.text)
 
 
 def _salaries_per_title(unit: Unit, block: Block, mentions: list[RoleMention], facts: list[Fact]) -> None:
@@ -218,6 +228,12 @@ def _single_advert(blocks: list[Block], mentions: list[list[RoleMention]], facts
     return []
 
 
+def _fuller_title(key: str, seen: dict[str, int]) -> str:
+    """The key of a title already found that a title field names in short ("Position Title: Assistant Manager"
+    under "Assistant Manager - Children's Residential Services"): the same post. Else the key itself."""
+    return next((other for other in seen if other.startswith(key + " ")), key)
+
+
 def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.date | None) -> list[VacancyCandidate]:
     """Vacancy candidates of a page: every unit that states a salary or a closing date, was announced, or
     sits under a title heading with advert fields."""
@@ -241,6 +257,11 @@ def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.
         method = "structure" if unit.group or unit.level != TEXT_LEVEL or unit.structured else "text"
         for candidate in candidates(unit, method):
             key = title_key(candidate.title) if candidate.title else None
+            first = found[seen[key]] if key is not None and key in seen else None
+            if first is not None and other_rung([first.evidence], [candidate.evidence], first.salary, candidate.salary):
+                key = None  # one title on two rungs of a pay ladder ("Social Worker (Grade 10)", "(Grade 11)")
+            elif key is not None and not unit.group and unit.structured and key not in seen:
+                key = _fuller_title(key, seen)
             if key is not None and not unit.group and key in seen:
                 # The same post named in two statements of one page: one vacancy, completed by the second.
                 first = found[seen[key]]

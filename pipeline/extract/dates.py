@@ -13,7 +13,8 @@ from pipeline.resources import load_yaml
 # A date without a year takes the reference year, or the next one when it would fall more than this
 # many days before the reference date (closing dates lie ahead of the day a page was fetched).
 YEARLESS_LOOKBACK_DAYS = 60
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_WEEKDAY = r"(?:(?P<w>mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ORD = r"(?:st|nd|rd|th)?"
 
 
@@ -61,8 +62,21 @@ def _year(raw: str | None) -> int | None:
     return year + 2000 if year < 100 else year
 
 
-def resolve_year(month: int, day: int, reference: dt.date) -> dt.date | None:
-    """The date for a day and month written without a year, relative to the reference date."""
+def resolve_year(month: int, day: int, reference: dt.date, weekday: int | None = None) -> dt.date | None:
+    """The date for a day and month written without a year, relative to the reference date. A weekday
+    written with it ("Friday 28th November") picks, of the year before, the reference year and the next, the
+    one where the day falls on that weekday (a page fetched after its closing date keeps its year)."""
+    if weekday is not None:
+        matching = []
+        for year in (reference.year - 1, reference.year, reference.year + 1):
+            try:
+                candidate = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if candidate.weekday() == weekday:
+                matching.append(candidate)
+        if len(matching) == 1:
+            return matching[0]
     for year in (reference.year, reference.year + 1):
         try:
             candidate = dt.date(year, month, day)
@@ -73,10 +87,12 @@ def resolve_year(month: int, day: int, reference: dt.date) -> dt.date | None:
     return None
 
 
-def _make_date(day: int, month: int, year: int | None, reference: dt.date | None) -> tuple[dt.date | None, bool]:
+def _make_date(
+    day: int, month: int, year: int | None, reference: dt.date | None, weekday: int | None = None
+) -> tuple[dt.date | None, bool]:
     pats = _patterns()
     if year is None:
-        return (resolve_year(month, day, reference), True) if reference else (None, True)
+        return (resolve_year(month, day, reference, weekday), True) if reference else (None, True)
     if not pats.min_year <= year <= pats.max_year:
         return None, False
     try:
@@ -85,20 +101,24 @@ def _make_date(day: int, month: int, year: int | None, reference: dt.date | None
         return None, False
 
 
-def _candidates(text: str) -> list[tuple[int, int, int, int, int | None]]:
-    """(start, end, day, month, year) for every date-shaped span, earliest first, overlaps removed."""
+Candidate = tuple[int, int, int, int, int | None, int | None]
+
+
+def _candidates(text: str) -> list[Candidate]:
+    """(start, end, day, month, year, weekday) for every date-shaped span, earliest first, overlaps removed."""
     pats = _patterns()
-    found: list[tuple[int, int, int, int, int | None]] = []
+    found: list[Candidate] = []
     if not any(c.isdigit() for c in text):
         return found
     for pattern in (pats.day_month, pats.month_day):
         for m in pattern.finditer(text):
-            found.append((m.start(), m.end(), int(m["d"]), pats.months[m["m"].lower()], _year(m["y"])))
+            weekday = _WEEKDAYS.index(m["w"][:3].lower()) if m["w"] else None
+            found.append((m.start(), m.end(), int(m["d"]), pats.months[m["m"].lower()], _year(m["y"]), weekday))
     for pattern in (pats.numeric, pats.iso):
         for m in pattern.finditer(text):
-            found.append((m.start(), m.end(), int(m["d"]), int(m["m"]), _year(m["y"])))
+            found.append((m.start(), m.end(), int(m["d"]), int(m["m"]), _year(m["y"]), None))
     found.sort(key=lambda c: (c[0], -c[1]))
-    kept: list[tuple[int, int, int, int, int | None]] = []
+    kept: list[Candidate] = []
     for cand in found:
         if not kept or cand[0] >= kept[-1][1]:
             kept.append(cand)
@@ -127,10 +147,10 @@ def extract_dates(text: str, reference: dt.date | None = None, label: str | None
     label_closing = bool(label and (label == "closing" or pats.closing.search(label)))
     mentions: list[DateMention] = []
     previous_end = 0
-    for start, end, day, month, year in _candidates(text):
+    for start, end, day, month, year, weekday in _candidates(text):
         if not 1 <= month <= 12:
             continue
-        date, inferred = _make_date(day, month, year, reference)
+        date, inferred = _make_date(day, month, year, reference, weekday)
         if date is None:
             continue
         closing = (label_closing and not mentions) or _is_closing(text, start, previous_end)

@@ -132,6 +132,18 @@ def _provider_subject_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'’])(?P<name>(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}})(?i:{after})")
 
 
+@lru_cache(maxsize=1)
+def _recruiting_subject_pattern() -> re.Pattern[str]:
+    data = load_yaml("employers.yaml")
+    words = [*data["provider_heads"], *data["recruiting_heads"]]
+    heads = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in words)
+    word = r"[A-Z][\w'&-]*"
+    name = rf"(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,7}}[ \t]+(?:{heads})"
+    prefix = data["recruiting_prefix"]
+    bracket = r"(?:[ \t]*\([^)\n]{1,40}\))?"  # "X Academy (part of Y Trust) is seeking"
+    return re.compile(rf"(?<![\w'’])(?:{prefix})?(?P<name>{name}){bracket}(?i:{any_of(data['recruiting_after'])})")
+
+
 def _named_mid_sentence(name: str, text: str) -> bool:
     """A one-word subject ("Nurtrio are proud to") counts only when the page also writes it capitalised inside a
     sentence ("within Nurtrio's homes"): at a sentence's start any word is capitalised ("Stability is a ...").
@@ -153,9 +165,13 @@ _COUNCIL_WORDS = re.compile(r"\b(?:Council|Borough|County|Authority|NHS|Governme
 
 def _named_providers(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
     """Employers outside the reference data named in prose after an employer cue ("join our team at X Care")
-    or before one that describes an organisation ("X is a charity", "X operates children's homes")."""
+    or before one that describes an organisation ("X is a charity", "X operates children's homes") or recruits
+    ("X School has an exciting opportunity", "X Academy is committed to safeguarding")."""
     subjects = [m for m in _provider_subject_pattern().finditer(text) if _named_mid_sentence(m.group("name"), text)]
-    for match in [*_provider_pattern().finditer(text), *subjects]:
+    recruiting = [
+        m for m in _recruiting_subject_pattern().finditer(text) if len(m.group("name").removeprefix("The ").split()) > 1
+    ]
+    for match in [*_provider_pattern().finditer(text), *subjects, *recruiting]:
         name = match.group("name")
         start = match.start("name") + (4 if name.startswith("The ") else 0)
         first = text[start : match.end("name")].split()[0].replace("’", "'").lower()

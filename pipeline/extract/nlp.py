@@ -136,7 +136,7 @@ class RoleTitles:
                     start += 1
                 if start < i or any_case:
                     spans.extend(_split_conjoined(doc[start : i + 1], self))
-        return spans
+        return _joined_by_slash(doc, spans)
 
     def __call__(self, doc: Doc) -> Doc:
         """Set doc.spans["roles"]."""
@@ -144,10 +144,23 @@ class RoleTitles:
         return doc
 
 
+def _joined_by_slash(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Titles written "A / B" are one combined post ("SEND Learning Support Assistant / Midday Assistant"):
+    one span over both."""
+    joined: list[Span] = []
+    for span in spans:
+        previous = joined[-1] if joined else None
+        if previous is not None and span.start == previous.end + 1 and doc[previous.end].text == "/":
+            joined[-1] = doc[previous.start : span.end]
+        else:
+            joined.append(span)
+    return joined
+
+
 def _split_conjoined(span: Span, roles: RoleTitles) -> list[Span]:
     """ "Practice Manager and Independent Reviewing Officer" -> two titles; "Youth and Community Worker" one."""
     for k, tok in enumerate(span):
-        if tok.lower_ in ("and", "&", "/") and k > 0 and roles.is_head(span[k - 1]) and k > 1:
+        if tok.lower_ in ("and", "&") and k > 0 and roles.is_head(span[k - 1]) and k > 1:
             return [span[:k], *_split_conjoined(span[k + 1 :], roles)] if k + 1 < len(span) else [span[:k]]
     return [span] if len(span) else []
 

@@ -184,7 +184,7 @@ def _role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
         if not spans:
             return []
         conjoined = any(
-            re.fullmatch(r"\s*(?:and|&|or|,|/)\s*", block.text[a.end_char : b.start_char], re.IGNORECASE)
+            re.fullmatch(r"\s*(?:and|&|or|,)\s*", block.text[a.end_char : b.start_char], re.IGNORECASE)
             for a, b in pairwise(spans)
         )
         first = heading_title(block.text, spans[0]) if not conjoined else _clean(spans[0].text)
@@ -205,7 +205,14 @@ def _role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
                 and bool(_CONJOINED.match(block.text[previous.end_char : span.start_char]))
             )
         )
-        mentions.append(RoleMention(singular_title(_clean(span.text)), span.text, anchor, announced))
+        opening = block.text[: span.start_char]
+        if opening.strip() and all(w.lower() in TITLE_ADJECTIVES for w in opening.split()):
+            # "Newly Qualified Social Worker (Grade 9) - £33,274": words a title may open with, then the title
+            span_text = block.text[: span.end_char].strip()
+            anchor = anchor or bool(_cues().leading.match(""))
+        else:
+            span_text = span.text
+        mentions.append(RoleMention(singular_title(_clean(span_text)), span_text, anchor, announced))
         previous = span
     line_title = _title_line(block, doc)
     if line_title is not None:
@@ -272,11 +279,28 @@ def _prose_span(doc: Doc, span: Span, keep_praise: bool = False) -> Span | None:
     return trimmed if len(trimmed) else None
 
 
+# Between a recruiting statement and a title, words that start another clause: the title is then not the
+# post recruited to ("looking for an experienced assistant to work in partnership with class teachers").
+_NEW_CLAUSE = re.compile(
+    r"\bto\s+(?!recruit|appoint|employ|fill|join|become|be\b|work\s+as\b)[a-z]+|\b(?:with|who|which|that|whose)\b",
+    re.IGNORECASE,
+)
+
+
+_LIST_OPENER = re.compile(r"\b(?:including|includes?|such\s+as)\b", re.IGNORECASE)
+
+
 def _announced(text: str, start: int) -> bool:
-    """True when a recruiting statement precedes the offset in its sentence ("the council is recruiting ...")."""
+    """True when a recruiting statement precedes the offset in its sentence ("the council is recruiting ..."),
+    with no other clause between them."""
     before = text[:start]
     sentence_start = max(before.rfind(". "), before.rfind("; "), before.rfind("? "), before.rfind("! "))
-    return bool(_cues().announcement.search(before[sentence_start + 1 :]))
+    cues = list(_cues().announcement.finditer(before[sentence_start + 1 :]))
+    if not cues:
+        return False
+    gap = before[sentence_start + 1 + cues[-1].end() :]
+    listed = list(_LIST_OPENER.finditer(gap))  # "... including full and part-time residential support workers"
+    return not _NEW_CLAUSE.search(gap[listed[-1].end() :] if listed else gap)
 
 
 def _prose_mentions(block: Block, doc: Doc, taken: list[tuple[int, int]]) -> list[RoleMention]:

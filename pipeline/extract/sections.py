@@ -83,10 +83,13 @@ def advert_facts(block: Block) -> set[str]:
 
 def backed_headings(blocks: list[Block]) -> set[int]:
     """Indexes of the headings whose section (up to the next heading of their level or higher; generic headings
-    such as "Job details" do not end it) holds at least `min_section_facts` distinct job facts. One pass: the
-    open sections are a stack of at most six heading levels."""
+    such as "Job details" do not end it) holds at least `min_section_facts` distinct job facts. A section that
+    holds a labelled title field ("Job Title: One to One Teaching Assistant") is titled by that field, not by
+    its heading ("What we're looking for", "KNOWLEDGE"). One pass: the open sections are a stack of at most six
+    heading levels."""
     minimum = structure().min_section_facts
     backed: set[int] = set()
+    titled: set[int] = set()
     open_sections: list[tuple[int, int, set[str]]] = []  # (heading index, level, facts so far)
     for i, block in enumerate(blocks):
         if block.kind == "heading":
@@ -95,12 +98,14 @@ def backed_headings(blocks: list[Block]) -> set[int]:
             open_sections = [s for s in open_sections if s[1] < block.level]
             open_sections.append((i, block.level, set()))
             continue
+        if block.kind == "field" and block.label == "title" and open_sections:
+            titled.add(open_sections[-1][0])
         found = advert_facts(block)
         for index, _level, facts in open_sections if found else ():
             facts |= found
             if len(facts) >= minimum:
                 backed.add(index)
-    return backed
+    return backed - titled
 
 
 def title_like(text: str) -> bool:

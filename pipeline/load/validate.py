@@ -176,7 +176,12 @@ def check_rows(rows: list[Row], table: str, reference: dict[str, dt.date | None]
         fallback = dt.date.today()
         frame["_reference"] = pd.Series(dates, index=frame.index, dtype=pd.ArrowDtype(arrow.date32()))
         frame["_implied_hourly"] = [implied_hourly_rate(rows[p]) for p in frame.index]
-        frame["_minimum_hourly"] = [minimum_hourly_rate(d or fallback) for d in dates]
+        # The minimum in force when the advert ran: by its closing date when that came before the page was read
+        # (an old advert read today is judged by the rate of its day).
+        frame["_minimum_hourly"] = [
+            minimum_hourly_rate(min(d or fallback, rows[p].get("closing_date") or d or fallback))
+            for p, d in zip(frame.index, dates, strict=True)
+        ]
     try:
         table_schema(table).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
