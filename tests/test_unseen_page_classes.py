@@ -149,3 +149,24 @@ def test_benefits_on_unseen_pages(source: str, passage: str, category: str) -> N
     blocks = label_fields(text_blocks(passage))
     found = {b.category for b in extract_benefits(blocks, analyse([b.text for b in blocks]))}
     assert category in found
+
+
+def test_a_job_description_under_a_letterhead_is_read_as_one() -> None:
+    # nugentcare.org job description (eval/providers p06): the organisation's name and address, then the
+    # document's name, then the post in capitals
+    page = "\n\n".join(
+        ["NUGENT CARE", "99 Edge Lane, Liverpool, L7 2PE", "JOB DESCRIPTION", "CHILD CARE WORKER", "Duties follow."]
+    )
+    found = extract_page(page, False, REFERENCE, None)
+    assert found.page_kind == "job_description"
+    assert [v.title for v in found.vacancies] == ["CHILD CARE WORKER"]
+
+
+def test_an_advert_that_links_its_job_description_stays_an_advert() -> None:
+    page = (
+        "Residential Support Worker\n\nJob description\n\nSalary: £26,403 - £28,598\n\n"
+        "Closing date: 12 January 2026\n\nWe are looking for a residential support worker."
+    )
+    found = extract_page(page, False, REFERENCE, None)
+    assert found.page_kind != "job_description"
+    assert [v.title for v in found.vacancies] == ["Residential Support Worker"]

@@ -108,6 +108,18 @@ def _block_benefits(block: Block, doc: Doc | None, employer: str | None, other_i
     return list(found.values())
 
 
+def _cue_matters(blocks: Sequence[Block], index: int, doc: Doc | None, is_item: bool) -> bool:
+    """Whether a block's benefits cue can change anything: it names a benefit, it may introduce a list, or
+    the next block goes on from it ("These include ..."). The cue search is the costliest step, so it is made
+    only then."""
+    block = blocks[index]
+    if doc is not None and len(doc.spans[BENEFITS]):
+        return True
+    if not is_item and (block.text.rstrip().endswith(":") or len(block.text) <= LIST_INTRO_MAX_CHARS):
+        return True
+    return index + 1 < len(blocks) and bool(_GOES_ON.match(blocks[index + 1].text))
+
+
 def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> list[BenefitMention]:
     """Benefit mentions of a page, one per category per passage."""
     cues = _cues()
@@ -115,7 +127,7 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> lis
     section: str | None = None
     list_intro = False
     previous_cue = False
-    for block, doc in zip(blocks, docs, strict=True):
+    for index, (block, doc) in enumerate(zip(blocks, docs, strict=True)):
         if block.kind == "heading" and block.level == CELL_LEVEL:
             continue  # a post's name in a pay table: the table stays in its section ("Pay & Benefits")
         if block.kind == "heading":
@@ -125,9 +137,10 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> lis
         in_section = section is not None
         # "These include ..." goes on from a cue in the line before. (Additions stated in a salary, "plus
         # enhancements", are part of the pay: the salary columns keep them.)
-        cue = bool(cues.context.search(block.text)) or (previous_cue and bool(_GOES_ON.match(block.text)))
-        previous_cue = cue
         is_item = block.kind == "item"
+        cue = _cue_matters(blocks, index, doc, is_item) and bool(cues.context.search(block.text))
+        cue = cue or (previous_cue and bool(_GOES_ON.match(block.text)))
+        previous_cue = cue
         if in_section or cue or (is_item and list_intro):
             named = [m.key for m in sorted(extract_employers(block.text), key=lambda m: not m.explicit)]
             found = _block_benefits(block, doc, named[0] if named else None, other_if_none=is_item and section == "all")

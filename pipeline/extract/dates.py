@@ -16,6 +16,7 @@ YEARLESS_LOOKBACK_DAYS = 60
 _WEEKDAY = r"(?:(?P<w>mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ORD = r"(?:st|nd|rd|th)?"
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def _candidates(text: str) -> list[Candidate]:
     """(start, end, day, month, year, weekday) for every date-shaped span, earliest first, overlaps removed."""
     pats = _patterns()
     found: list[Candidate] = []
-    if not any(c.isdigit() for c in text):
+    if not _DIGIT.search(text):
         return found
     for pattern in (pats.day_month, pats.month_day):
         for m in pattern.finditer(text):

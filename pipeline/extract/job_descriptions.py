@@ -30,12 +30,26 @@ def is_job_description(title: str | None, text: str) -> bool:
     return bool(_cues().search(heading))
 
 
+OPENING_BLOCKS = 5  # how far down a page its document line may sit, under a letterhead ("NUGENT CARE", an address)
+_ADVERT_CUE = re.compile(r"\bclosing\s+date\b|\bcloses\b|\bapply\s+(?:by|before)\b|\bdeadline\b", re.I)
+
+
+def opens_as_job_description(blocks: list[Block]) -> bool:
+    """True when a short line among the page's first blocks names the document ("JOB DESCRIPTION" under a
+    letterhead, "Job Description for Therapeutic Care Worker") and the page states no closing date: an advert
+    that links its job description says when applications close."""
+    opening = [b.text for b in blocks[:OPENING_BLOCKS] if len(b.text.split()) <= 8]
+    if not any(_cues().search(text) for text in opening):
+        return False
+    return not any(_ADVERT_CUE.search(b.text) for b in blocks)
+
+
 def without_document_words(blocks: list[Block]) -> list[Block]:
     """A job description's opening headings with the document's own words taken out, so that the role they
     name is read: "Job Description and Person Specification: Team Manager" reads as "Team Manager"."""
     kept = []
     for index, block in enumerate(blocks):
-        if index < 3 and block.kind in ("heading", "paragraph") and _cues().search(block.text):
+        if index < OPENING_BLOCKS and block.kind in ("heading", "paragraph") and _cues().search(block.text):
             text = _cues().sub(" ", block.text)
             while _JOINED.search(text):
                 text = _JOINED.sub("", text)

@@ -14,7 +14,12 @@ from pipeline.extract.contacts import extract_contacts
 from pipeline.extract.employer_kinds import kind_from_page
 from pipeline.extract.employers import agency_and_client, employer_in_field, extract_employers, primary_employer
 from pipeline.extract.fields import label_fields
-from pipeline.extract.job_descriptions import is_job_description, job_description_role, without_document_words
+from pipeline.extract.job_descriptions import (
+    is_job_description,
+    job_description_role,
+    opens_as_job_description,
+    without_document_words,
+)
 from pipeline.extract.jsonld import json_ld_objects, postings
 from pipeline.extract.limits import (
     PARSER_DEPTH,
@@ -140,7 +145,9 @@ def extract_page(
     deadline = Deadline(limits.max_extract_seconds)
     title, blocks, structured, notes = _blocks(content, is_html, limits)
     blocks = unflatten_pay_rows(blocks)
-    is_description = is_job_description(title, "\n".join(b.text for b in blocks[:1]))
+    is_description = is_job_description(title, "\n".join(b.text for b in blocks[:1])) or opens_as_job_description(
+        blocks
+    )
     blocks = without_document_words(blocks) if is_description else blocks
     deadline.check("parsing")
     blocks = label_fields(_bounded(blocks, limits, notes))

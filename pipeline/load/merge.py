@@ -4,6 +4,7 @@ the live rows were read on a later night (a re-run of an old night never overwri
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -73,10 +74,11 @@ def _of_night(row: Row, sources: Collection[str], night: dt.date) -> bool:
 
 def _unique(rows: list[Row], table: str) -> list[Row]:
     """Rows in a stable order; exact duplicates (a page given twice in one run) dropped."""
-    seen: set[tuple[Any, ...]] = set()
+    seen: set[bytes] = set()
     out = []
     for row in sorted(rows, key=_ORDER[table]):
-        key = tuple(sorted((k, repr(v)) for k, v in row.items()))
+        # a 128-bit digest of the whole row, not the row's text: the set stays small on a long history
+        key = hashlib.blake2b(repr(sorted(row.items())).encode(), digest_size=16).digest()
         if key not in seen:
             seen.add(key)
             out.append(row)
