@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -132,6 +134,35 @@ def test_flow_batches_pages_into_few_tasks(prefect_harness: None, tmp_path: Path
                 break
             time.sleep(0.2)
     assert len(runs) == expected, "one acquire task per source, one extract chunk, one publish"
+
+
+def test_extract_chunks_run_one_at_a_time_on_the_default_runner(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Threads share one interpreter lock: chunks side by side would only contend (flows/nightly.py).
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    import pipeline.runner
+
+    monkeypatch.setattr(pipeline.runner, "CHUNK_SIZE", 3)
+    state = nightly_flow(load_sources(BUNDLED_SOURCES), str(tmp_path / "raw"), str(tmp_path / "curated"), None,
+                         return_state=True)  # fmt: skip
+    assert state.result().vacancies == 14
+    flow_run_id = state.state_details.flow_run_id
+    assert flow_run_id is not None
+    chunks: list[Any] = []
+    with get_client(sync_client=True) as client:
+        for _ in range(50):  # task runs are recorded from events, after the flow returns
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+            chunks = sorted(
+                (r for r in runs if r.name.startswith("extract-chunk") and r.end_time), key=lambda r: r.start_time
+            )
+            if len(chunks) == 3:
+                break
+            time.sleep(0.2)
+    assert len(chunks) == 3
+    assert all(later.start_time >= earlier.end_time for earlier, later in itertools.pairwise(chunks))
 
 
 def test_only_transient_errors_are_retried() -> None:

@@ -85,6 +85,29 @@ def test_minimum_rate_follows_the_april_uprating() -> None:
     assert minimum_hourly_rate(dt.date(2010, 1, 1)) == 3.90, "before the table: its first rate"
 
 
+def test_an_old_advert_is_judged_by_the_minimum_rate_of_its_own_day() -> None:
+    # £7.55 an hour was the apprentice minimum until April 2026; an advert that closed in June 2025, read a
+    # year later, was lawful
+    row = _vacancy(salary_min=7.55, salary_max=7.55, salary_period="hour", salary_annual_min=14_527.0,
+                   salary_annual_max=14_527.0, closing_date=dt.date(2025, 6, 12))  # fmt: skip
+    assert check_rows([row], "vacancy_sightings", {"p1": dt.date(2026, 12, 1)}) == {}
+    later = {**row, "closing_date": dt.date(2026, 12, 20)}
+    assert "minimum wage" in " ".join(check_rows([later], "vacancy_sightings", {"p1": dt.date(2026, 12, 1)})[0])
+
+
+def test_a_big_run_is_validated_in_bounded_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.load.validate as validate
+
+    monkeypatch.setattr(validate, "VALIDATE_BATCH_ROWS", 2)
+    pages = [{"page_id": "p1", "reference_date": REFERENCE}]
+    sightings = [_vacancy(vacancy_id=f"v{i}") for i in range(5)]
+    sightings[3] = _vacancy(vacancy_id="v3", salary_min=30000.0)  # fails, in the second batch
+    kept, rejects = validate.validate_run({"pages": pages, "vacancy_sightings": sightings}, "run-1", REFERENCE)
+    assert [r["vacancy_id"] for r in kept["vacancy_sightings"]] == ["v0", "v1", "v2", "v4"]
+    reasons = [r["reason"] for r in rejects if r["table_name"] == "vacancy_sightings"]
+    assert len(reasons) == 1 and "salary_min <= salary_max" in reasons[0]
+
+
 def test_contact_and_benefit_checks() -> None:
     contact = {"contact_id": "c", "page_id": "p", "source_id": "s", "evidence": "Call us", "phone": "01332 642"}
     assert "str_matches" in " ".join(check_rows([contact], "contacts", {})[0])

@@ -216,6 +216,9 @@ def reject_record(row: Row, table: str, reasons: list[str], page: Row | None, ru
     }
 
 
+VALIDATE_BATCH_ROWS = 5_000  # rows per validated frame: a night's frames never all exist at once
+
+
 def validate_run(rows: dict[str, list[Row]], run_id: str, night: dt.date) -> tuple[dict[str, list[Row]], list[Row]]:
     """The run's rows without those that fail validation, and the rejects rows of those that do."""
     pages = {row["page_id"]: row for row in rows.get("pages", [])}
@@ -224,7 +227,10 @@ def validate_run(rows: dict[str, list[Row]], run_id: str, night: dt.date) -> tup
     rejects: list[Row] = []
     for table in CHECKED:
         table_rows = rows.get(table, [])
-        failures = check_rows(table_rows, table, reference)
+        failures: dict[int, list[str]] = {}
+        for start in range(0, len(table_rows), VALIDATE_BATCH_ROWS):  # bounded frames on a big night
+            batch = check_rows(table_rows[start : start + VALIDATE_BATCH_ROWS], table, reference)
+            failures.update({start + position: reasons for position, reasons in batch.items()})
         if not failures:
             continue
         kept[table] = [row for position, row in enumerate(table_rows) if position not in failures]
