@@ -170,3 +170,31 @@ def test_an_advert_that_links_its_job_description_stays_an_advert() -> None:
     found = extract_page(page, False, REFERENCE, None)
     assert found.page_kind != "job_description"
     assert [v.title for v in found.vacancies] == ["Residential Support Worker"]
+
+
+def test_one_title_over_lines_of_its_levels_pay_is_paid_across_them() -> None:
+    # docsbay.net Knowsley social worker pack: one post, its pay stated per level under the title
+    text = "\n\n".join(
+        [
+            "Social Worker",
+            "ASYE - Pay Band J / SCP 32 - 34 / £27,924 - £29,558",
+            "Qualified - Pay Band L / SCP 38 - 39 / £32,778 – £33,857",
+            "Advanced – Pay Band M / SCP 40 – 41 / £34,746 - £35,662",
+        ]
+    )
+    found = extract_page(text, False, REFERENCE, None).vacancies
+    assert [(v.title, v.salary.min, v.salary.max) for v in found if v.salary] == [("Social Worker", 27924.0, 35662.0)]
+
+
+def test_a_title_field_names_the_post_in_full_under_a_shorter_heading() -> None:
+    # docstoc.com Oxfordshire educational psychologist advert: a heading that names the post in short, then the
+    # job-title field with its service
+    text = "\n".join(
+        [
+            "Job Title_ Educational Psychologist_ Educational Psychology Service",
+            "Job Title: Educational Psychologist, Educational Psychology Service",
+            "£32,069 - £43,092 pa",
+            "Closing Date: 4pm on Friday 13th February 2009",
+        ]
+    )
+    assert _titles(text) == ["Educational Psychologist, Educational Psychology Service"]

@@ -38,6 +38,7 @@ from pipeline.extract.units import (
     other_rung,
     rungs_differ,
     same,
+    widen_to_levels,
     zip_columns,
 )
 
@@ -176,6 +177,8 @@ class _Linker:
             or (block.kind != "item" and all(any(k in t for t in unit_keys) for k in keys))
         ):
             unit.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
+            if title_field and len(unit.titles) == 1 and extends(title_key(mentions[0].title), unit_keys[0]):
+                unit.titles = [mentions[0].title]  # the field names the post in full ("X, X Service")
             return
         titles = list(dict.fromkeys(m.title for m in mentions))
         structured = block.kind == "field" and block.label == "title"
@@ -231,7 +234,13 @@ def _single_advert(blocks: list[Block], mentions: list[list[RoleMention]], facts
 def _fuller_title(key: str, seen: dict[str, int]) -> str:
     """The key of a title already found that a title field names in short ("Position Title: Assistant Manager"
     under "Assistant Manager - Children's Residential Services"): the same post. Else the key itself."""
-    return next((other for other in seen if other.startswith(key + " ")), key)
+    return next((other for other in seen if extends(other, key)), key)
+
+
+def extends(longer: str, shorter: str) -> bool:
+    """True when a title key is another's words and more ("assistant manager - children's residential services"
+    of "assistant manager")."""
+    return len(longer) > len(shorter) and longer.startswith(shorter) and not longer[len(shorter)].isalnum()
 
 
 def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.date | None) -> list[VacancyCandidate]:
@@ -244,6 +253,8 @@ def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.
         linker.feed(block, mentions[i], _roles_follow(blocks, mentions, i), i in backed)
     linker.close()
     zip_columns(linker.units)
+    for unit in linker.units:
+        widen_to_levels(unit)
     units = merge_repeats([u for u in linker.units if is_advert(u)])
     if not units and linker.pending_next:
         units = _single_advert(blocks, mentions, linker.pending_next)

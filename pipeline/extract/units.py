@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pipeline.extract.contacts import extract_postcodes
@@ -26,6 +27,7 @@ from pipeline.extract.terms import (
     refers_to_all,
     refers_to_group,
 )
+from pipeline.resources import any_of, load_yaml
 
 TEXT_LEVEL = 99  # units opened in running text close at any heading
 
@@ -165,6 +167,38 @@ def zip_columns(units: list[Unit]) -> None:
                 unit.salary = salary
                 unit.add_evidence(sentence)
             last.later_salaries = []
+
+
+@lru_cache(maxsize=1)
+def _level_line() -> re.Pattern[str]:
+    return re.compile(rf"^\W*(?:{any_of(load_yaml('salary.yaml')['pay_level_lines'])})", re.IGNORECASE)
+
+
+def widen_to_levels(unit: Unit) -> None:
+    """One title over lines that each state one level's pay ("ASYE - ... £27,924 - £29,558", "Qualified - ...
+    £32,778 - £33,857"): the vacancy is paid from the lowest level's minimum to the highest's maximum."""
+    if unit.salary is None or not unit.later_salaries or unit.group or len(unit.titles) != 1:
+        return
+    first = next((t for t in unit.texts if unit.salary.text[:8] in t), "")
+    lines = [first, *(f.sentence for f in unit.later_salaries)]
+    salaries = [unit.salary, *(f.value for f in unit.later_salaries)]
+    if not all(_level_line().match(line) for line in lines) or len({s.period for s in salaries}) != 1:
+        return
+    lows = [s.min for s in salaries if s.min is not None]
+    highs = [s.max for s in salaries if s.max is not None]
+    low, high = (min(lows) if lows else None), (max(highs) if highs else None)
+    unit.salary = Salary(
+        min=low,
+        max=high,
+        period=unit.salary.period,
+        text="; ".join(s.text for s in salaries),
+        up_to=False,
+        pro_rata=any(s.pro_rata for s in salaries),
+        plus_enhancements=any(s.plus_enhancements for s in salaries),
+    )
+    for fact in unit.later_salaries:
+        unit.add_evidence(fact.sentence)
+    unit.later_salaries = []
 
 
 def bare_heading(unit: Unit) -> bool:
