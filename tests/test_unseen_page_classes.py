@@ -198,3 +198,20 @@ def test_a_title_field_names_the_post_in_full_under_a_shorter_heading() -> None:
         ]
     )
     assert _titles(text) == ["Educational Psychologist, Educational Psychology Service"]
+
+
+@pytest.mark.parametrize(
+    ("source", "page", "title"),
+    [
+        # a job description opening on its purpose, the post named as its subject (eval/providers p12)
+        ("children's home deputy manager job description", "Job Purpose\n\nThe role of the Deputy Manager (DM) is "
+         "to support the Registered Manager in running a children's home.", "Deputy Manager"),
+        # a job description heading, then a sentence about the post (eval/providers p13)
+        ("residential care worker job description", "Job Description\n\nThe residential care worker will support "
+         "children living in residential settings.", "Residential Care Worker"),
+    ],
+)  # fmt: skip
+def test_a_job_description_names_its_post_as_the_subject_of_its_opening(source: str, page: str, title: str) -> None:
+    found = extract_page(page, False, REFERENCE, None)
+    assert found.page_kind == "job_description"
+    assert [v.title for v in found.vacancies] == [title]

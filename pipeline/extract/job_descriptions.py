@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from pipeline.extract.models import Block, VacancyCandidate
 from pipeline.extract.nlp import role_titles
+from pipeline.extract.roles import title_case
 from pipeline.extract.salaries import extract_salaries
 from pipeline.extract.terms import extract_hours
 from pipeline.resources import any_of, load_yaml
@@ -74,7 +75,7 @@ def job_description_role(blocks: list[Block], employer: str | None) -> VacancyCa
         if (b.kind == "heading" or i < 2) and b.kind != "field" and _names_a_post(b.text)
     ]
     if not titled and not headings:
-        return None
+        return _subject_role(blocks, employer)
     source = (titled or headings)[0]
     fields = {b.label: b.text for b in blocks if b.kind == "field" and b.label}
     salaries = extract_salaries(fields["salary"], labelled=True) if "salary" in fields else []
@@ -92,3 +93,33 @@ def job_description_role(blocks: list[Block], employer: str | None) -> VacancyCa
         evidence=source.text,
         method="structure",
     )
+
+
+# The post a job description is about, named as the subject of its opening sentences ("The role of the Deputy
+# Manager (DM) is to support ...", "The residential care worker will play a vital role ...").
+_SUBJECT_POST = re.compile(
+    r"\b[Tt]he\s+(?:role\s+of\s+(?:the|a)\s+)?(?P<title>(?:[A-Za-z'’-]+\s+){0,4}?[A-Za-z'’-]+)"
+    r"(?:\s+\([A-Z]{2,6}\))?\s+(?:is|will|role|post)\b"
+)
+
+
+def _subject_role(blocks: list[Block], employer: str | None) -> VacancyCandidate | None:
+    """The post named as the subject of one of a job description's first paragraphs, if any."""
+    for block in [b for b in blocks if b.kind == "paragraph"][:3]:
+        match = _SUBJECT_POST.search(block.text)
+        if match is None or not role_titles().is_head_word(match["title"].split()[-1]):
+            continue
+        return VacancyCandidate(
+            title=title_case(match["title"]),
+            salary=None,
+            closing=None,
+            hours=None,
+            hours_per_week=None,
+            contract=None,
+            location_text=None,
+            postcode=None,
+            employer=employer,
+            evidence=block.text,
+            method="text",
+        )
+    return None

@@ -329,14 +329,14 @@ def _prose_mentions(block: Block, doc: Doc, taken: list[tuple[int, int]]) -> lis
         )
         paid = not before.strip(" -–•*") and "£" in text[trimmed.end_char :]
         if announced or posted or paid:
-            found.append(RoleMention(_title_case(singular_title(_clean(trimmed.text))), trimmed.text, True, announced))
+            found.append(RoleMention(title_case(singular_title(_clean(trimmed.text))), trimmed.text, True, announced))
     return found
 
 
 _SMALL_WORDS = frozenset({"and", "of", "for", "in", "the", "with", "to", "&"})
 
 
-def _title_case(title: str) -> str:
+def title_case(title: str) -> str:
     """A title read from running text in lower case, capitalised as a title ("social worker" -> "Social Worker")."""
     return " ".join(
         w if w.lower() in _SMALL_WORDS or not w[:1].islower() else w[:1].upper() + w[1:] for w in title.split()
