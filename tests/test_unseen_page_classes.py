@@ -215,3 +215,9 @@ def test_a_job_description_names_its_post_as_the_subject_of_its_opening(source: 
     found = extract_page(page, False, REFERENCE, None)
     assert found.page_kind == "job_description"
     assert [v.title for v in found.vacancies] == [title]
+
+
+def test_a_sentence_opening_word_is_not_part_of_a_providers_name() -> None:
+    # nugentcare.org job description (eval/providers p06)
+    text = "Nugent Care is the social work service of the Archdiocese. Today Nugent Care is one of the leading charities."
+    assert [m.key for m in extract_employers(text)] == ["Nugent Care", "Nugent Care"]

@@ -156,6 +156,11 @@ def _named_mid_sentence(name: str, text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _lead_words() -> frozenset[str]:
+    return frozenset(load_yaml("employers.yaml")["provider_lead_words"])
+
+
+@lru_cache(maxsize=1)
 def _generic_words() -> frozenset[str]:
     return frozenset(w.lower() for w in load_yaml("employers.yaml")["provider_generic_words"])
 
@@ -174,6 +179,9 @@ def _named_providers(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]
     for match in [*_provider_pattern().finditer(text), *subjects, *recruiting]:
         name = match.group("name")
         start = match.start("name") + (4 if name.startswith("The ") else 0)
+        lead = text[start : match.end("name")].split(" ", 1)
+        if len(lead) == 2 and lead[0] in _lead_words():  # "Today Nugent Care is ..."
+            start += len(lead[0]) + 1
         first = text[start : match.end("name")].split()[0].replace("’", "'").lower()
         if first in _generic_words() or first in gaz.by_place or _COUNCIL_WORDS.search(name) or gaz.resolve(name):
             continue  # a description, a council's service ("Bradford Children's Services") or a known employer
