@@ -219,5 +219,5 @@ def test_a_job_description_names_its_post_as_the_subject_of_its_opening(source: 
 
 def test_a_sentence_opening_word_is_not_part_of_a_providers_name() -> None:
     # nugentcare.org job description (eval/providers p06)
-    text = "Nugent Care is the social work service of the Archdiocese. Today Nugent Care is one of the leading charities."
+    text = "Nugent Care is the social work service of the Archdiocese. Today Nugent Care is one of the charities."
     assert [m.key for m in extract_employers(text)] == ["Nugent Care", "Nugent Care"]
