@@ -177,7 +177,7 @@ class _Linker:
             or (block.kind != "item" and all(any(k in t for t in unit_keys) for k in keys))
         ):
             unit.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
-            if title_field and len(unit.titles) == 1 and extends(title_key(mentions[0].title), unit_keys[0]):
+            if title_field and len(unit.titles) == 1 and _extends(title_key(mentions[0].title), unit_keys[0]):
                 unit.titles = [mentions[0].title]  # the field names the post in full ("X, X Service")
             return
         titles = list(dict.fromkeys(m.title for m in mentions))
@@ -234,10 +234,10 @@ def _single_advert(blocks: list[Block], mentions: list[list[RoleMention]], facts
 def _fuller_title(key: str, seen: dict[str, int]) -> str:
     """The key of a title already found that a title field names in short ("Position Title: Assistant Manager"
     under "Assistant Manager - Children's Residential Services"): the same post. Else the key itself."""
-    return next((other for other in seen if extends(other, key)), key)
+    return next((other for other in seen if _extends(other, key)), key)
 
 
-def extends(longer: str, shorter: str) -> bool:
+def _extends(longer: str, shorter: str) -> bool:
     """True when a title key is another's words and more ("assistant manager - children's residential services"
     of "assistant manager")."""
     return len(longer) > len(shorter) and longer.startswith(shorter) and not longer[len(shorter)].isalnum()
