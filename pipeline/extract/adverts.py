@@ -269,7 +269,7 @@ def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.
         for candidate in candidates(unit, method):
             key = title_key(candidate.title) if candidate.title else None
             first = found[seen[key]] if key is not None and key in seen else None
-            if first is not None and other_rung([first.evidence], [candidate.evidence], first.salary, candidate.salary):
+            if first is not None and other_rung(first.evidence, candidate.evidence, first.salary, candidate.salary):
                 key = None  # one title on two rungs of a pay ladder ("Social Worker (Grade 10)", "(Grade 11)")
             elif key is not None and not unit.group and unit.structured and key not in seen:
                 key = _fuller_title(key, seen)

@@ -112,12 +112,16 @@ def _cue_matters(blocks: Sequence[Block], index: int, doc: Doc | None, is_item: 
     """Whether a block's benefits cue can change anything: it names a benefit, it may introduce a list, or
     the next block goes on from it ("These include ..."). The cue search is the costliest step, so it is made
     only then."""
-    block = blocks[index]
     if doc is not None and len(doc.spans[BENEFITS]):
         return True
-    if not is_item and (block.text.rstrip().endswith(":") or len(block.text) <= LIST_INTRO_MAX_CHARS):
+    if not is_item and _introduces_list(blocks[index]):
         return True
     return index + 1 < len(blocks) and bool(_GOES_ON.match(blocks[index + 1].text))
+
+
+def _introduces_list(block: Block) -> bool:
+    """A line shaped to introduce the list after it: it ends with a colon, or is short."""
+    return block.text.rstrip().endswith(":") or len(block.text) <= LIST_INTRO_MAX_CHARS
 
 
 def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> list[BenefitMention]:
@@ -148,5 +152,5 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> lis
                 found = [m for m in found if m.category == section]  # a section about one benefit
             mentions.extend(found)
         if not is_item:
-            list_intro = cue and (block.text.rstrip().endswith(":") or len(block.text) <= LIST_INTRO_MAX_CHARS)
+            list_intro = cue and _introduces_list(block)
     return mentions

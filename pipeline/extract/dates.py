@@ -63,27 +63,25 @@ def _year(raw: str | None) -> int | None:
     return year + 2000 if year < 100 else year
 
 
+def _on(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def resolve_year(month: int, day: int, reference: dt.date, weekday: int | None = None) -> dt.date | None:
     """The date for a day and month written without a year, relative to the reference date. A weekday
     written with it ("Friday 28th November") picks, of the year before, the reference year and the next, the
     one where the day falls on that weekday (a page fetched after its closing date keeps its year)."""
     if weekday is not None:
-        matching = []
-        for year in (reference.year - 1, reference.year, reference.year + 1):
-            try:
-                candidate = dt.date(year, month, day)
-            except ValueError:
-                continue
-            if candidate.weekday() == weekday:
-                matching.append(candidate)
+        around = [_on(year, month, day) for year in (reference.year - 1, reference.year, reference.year + 1)]
+        matching = [d for d in around if d is not None and d.weekday() == weekday]
         if len(matching) == 1:
             return matching[0]
     for year in (reference.year, reference.year + 1):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if (reference - candidate).days <= YEARLESS_LOOKBACK_DAYS:
+        candidate = _on(year, month, day)
+        if candidate is not None and (reference - candidate).days <= YEARLESS_LOOKBACK_DAYS:
             return candidate
     return None
 
@@ -96,10 +94,7 @@ def _make_date(
         return (resolve_year(month, day, reference, weekday), True) if reference else (None, True)
     if not pats.min_year <= year <= pats.max_year:
         return None, False
-    try:
-        return dt.date(year, month, day), False
-    except ValueError:
-        return None, False
+    return _on(year, month, day), False
 
 
 Candidate = tuple[int, int, int, int, int | None, int | None]

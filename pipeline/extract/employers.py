@@ -114,11 +114,16 @@ def _longest(text: str, gaz: Gazetteer, spans: list[list[re.Match[str]]]) -> Ite
                 return
 
 
+def _head_words(words: list[str]) -> str:
+    """An alternation of a name's head words ("Care", "Child Care"), spaces matching any whitespace."""
+    return "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in words)
+
+
 @lru_cache(maxsize=1)
 def _provider_pattern() -> re.Pattern[str]:
     data = load_yaml("employers.yaml")
     cue = any_of(data["provider_name_before"])
-    heads = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in data["provider_heads"])
+    heads = _head_words(data["provider_heads"])
     word = r"[A-Z][\w'&.-]*"
     name = rf"(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}}[ \t]+(?:{heads})\b"
     return re.compile(rf"\b(?i:{cue})[ \t]+(?P<name>{name})")
@@ -135,8 +140,7 @@ def _provider_subject_pattern() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _recruiting_subject_pattern() -> re.Pattern[str]:
     data = load_yaml("employers.yaml")
-    words = [*data["provider_heads"], *data["recruiting_heads"]]
-    heads = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in words)
+    heads = _head_words([*data["provider_heads"], *data["recruiting_heads"]])
     word = r"[A-Z][\w'&-]*"
     name = rf"(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,7}}[ \t]+(?:{heads})"
     prefix = data["recruiting_prefix"]

@@ -80,18 +80,25 @@ def job_description_role(blocks: list[Block], employer: str | None) -> VacancyCa
     fields = {b.label: b.text for b in blocks if b.kind == "field" and b.label}
     salaries = extract_salaries(fields["salary"], labelled=True) if "salary" in fields else []
     hours, per_week = extract_hours(fields["hours"], labelled=True) if "hours" in fields else (None, None)
+    described = _described(source.text.strip(" :-–"), source.text, employer, "structure")
+    salary = salaries[0] if salaries else None
+    return replace(described, salary=salary, hours=hours, hours_per_week=per_week, location_text=fields.get("location"))
+
+
+def _described(title: str, evidence: str, employer: str | None, method: str) -> VacancyCandidate:
+    """A job description's post with nothing but its title: the pay, hours and place are added where known."""
     return VacancyCandidate(
-        title=source.text.strip(" :-–"),
-        salary=salaries[0] if salaries else None,
+        title=title,
+        salary=None,
         closing=None,
-        hours=hours,
-        hours_per_week=per_week,
+        hours=None,
+        hours_per_week=None,
         contract=None,
-        location_text=fields.get("location"),
+        location_text=None,
         postcode=None,
         employer=employer,
-        evidence=source.text,
-        method="structure",
+        evidence=evidence,
+        method=method,
     )
 
 
@@ -109,17 +116,5 @@ def _subject_role(blocks: list[Block], employer: str | None) -> VacancyCandidate
         match = _SUBJECT_POST.search(block.text)
         if match is None or not role_titles().is_head_word(match["title"].split()[-1]):
             continue
-        return VacancyCandidate(
-            title=title_case(match["title"]),
-            salary=None,
-            closing=None,
-            hours=None,
-            hours_per_week=None,
-            contract=None,
-            location_text=None,
-            postcode=None,
-            employer=employer,
-            evidence=block.text,
-            method="text",
-        )
+        return _described(title_case(match["title"]), block.text, employer, "text")
     return None

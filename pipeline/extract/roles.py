@@ -209,7 +209,7 @@ def _role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
         if opening.strip() and all(w.lower() in TITLE_ADJECTIVES for w in opening.split()):
             # "Newly Qualified Social Worker (Grade 9) - £33,274": words a title may open with, then the title
             span_text = block.text[: span.end_char].strip()
-            anchor = anchor or bool(_cues().leading.match(""))
+            anchor = True  # the title, with those words, opens its block
         else:
             span_text = span.text
         mentions.append(RoleMention(singular_title(_clean(span_text)), span_text, anchor, announced))

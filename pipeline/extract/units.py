@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -229,17 +228,21 @@ _RUNG = re.compile(r"\b(?:grade|level|band|scale|points?|scp|spinal\s+points?)\s
 
 def rungs_differ(first: str, second: str) -> bool:
     """True when two statements each name a grade, level or pay point, and not the same one."""
-    rungs = [_RUNG.search(text) for text in (first, second)]
-    return bool(rungs[0] and rungs[1]) and rungs[0].group(0).lower() != rungs[1].group(0).lower()  # type: ignore[union-attr]
+    a, b = _RUNG.search(first), _RUNG.search(second)
+    return a is not None and b is not None and a.group(0).lower() != b.group(0).lower()
 
 
-def other_rung(first: Sequence[str], second: Sequence[str], first_pay: Any, second_pay: Any) -> bool:
+def other_rung(first: str, second: str, first_pay: Any, second_pay: Any) -> bool:
     """True when one title is stated on two rungs of a pay ladder ("Social Worker (Grade 10) - £37,024",
     "Social Worker (Grade 11) - £41,538"): each statement names its own grade and its own pay. A title named
     again with a supplement ("Service manager: £7,000") names no grade: the same role."""
-    if not (first and second and first_pay and second_pay) or same(first_pay, second_pay):
+    if not (first_pay and second_pay) or same(first_pay, second_pay):
         return False
-    return rungs_differ(first[0], second[0])
+    return rungs_differ(first, second)
+
+
+def _first(evidence: list[str]) -> str:
+    return evidence[0] if evidence else ""
 
 
 def merge_repeats(units: list[Unit]) -> list[Unit]:
@@ -250,7 +253,7 @@ def merge_repeats(units: list[Unit]) -> list[Unit]:
     for unit in units:
         key = tuple(title_key(t) for t in unit.titles)
         first = by_title.get(key) if unit.titles and not unit.group else None
-        if first is not None and other_rung(first.evidence[:1], unit.evidence[:1], first.salary, unit.salary):
+        if first is not None and other_rung(_first(first.evidence), _first(unit.evidence), first.salary, unit.salary):
             first = None  # one title on two rungs of a pay ladder: two roles
         if first is None:
             merged.append(unit)
