@@ -19,6 +19,7 @@ from pipeline.extract.models import CELL_LEVEL, BenefitMention, Block
 from pipeline.extract.nlp import BENEFITS, sentence_at
 from pipeline.resources import any_of, load_yaml
 
+HEADING_LINE_MAX_CHARS = 60  # a paragraph line this short, not a sentence, may stand for a heading
 LIST_INTRO_MAX_CHARS = 80  # a short cue line ("What you'll get in return") introduces the list after it
 VALUE_WINDOW = 50  # characters either side of a benefit phrase searched for its value
 _PERCENT = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)\s?%")
@@ -108,6 +109,33 @@ def _block_benefits(block: Block, doc: Doc | None, employer: str | None, other_i
     return list(found.values())
 
 
+_LABEL = re.compile(r"^\s*([A-Za-z][\w '&/-]{1,40}?)\s*:")
+
+
+def _labelled_topic(block: Block) -> str | None:
+    """The benefit a label line names ("Annual Leave:", "Pension: LGPS"): its whole label is a benefits or
+    topic heading."""
+    label = _LABEL.match(block.text)
+    if label is None or block.kind == "item":
+        return None
+    topic = _section(label.group(1))
+    heading = _cues().heading if topic == "all" else dict(_cues().topics).get(topic or "")
+    return topic if heading is not None and heading.fullmatch(label.group(1)) else None
+
+
+def _opens_section(text: str) -> bool:
+    """Whether a heading-like line begins with a benefits heading ("What the school offers its staff",
+    "Benefits"), rather than only mentioning one."""
+    return bool(_cues().heading.match(text.strip()))
+
+
+def _heading_line(block: Block) -> bool:
+    """A short paragraph line that is not a sentence: in a capture without blank lines it is how a heading
+    looks ("What the school offers its staff")."""
+    text = block.text.rstrip()
+    return block.kind == "paragraph" and len(text) <= HEADING_LINE_MAX_CHARS and not text.endswith((".", "!", "?", ",", ";"))
+
+
 def _cue_matters(blocks: Sequence[Block], index: int, doc: Doc | None, is_item: bool) -> bool:
     """Whether a block's benefits cue can change anything: it names a benefit, it may introduce a list, or
     the next block goes on from it ("These include ..."). The cue search is the costliest step, so it is made
@@ -131,14 +159,23 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> lis
     section: str | None = None
     list_intro = False
     previous_cue = False
+    from_line = False  # the section was opened by a line of a capture, not by a heading
     for index, (block, doc) in enumerate(zip(blocks, docs, strict=True)):
         if block.kind == "heading" and block.level == CELL_LEVEL:
             continue  # a post's name in a pay table: the table stays in its section ("Pay & Benefits")
         if block.kind == "heading":
             section = _section(block.text)
-            list_intro = False
+            list_intro = from_line = False
             continue
-        in_section = section is not None
+        if from_line and block.kind != "item" and not (doc is not None and len(doc.spans[BENEFITS])):
+            section, from_line = None, False  # a section a line opened runs over its list and benefit lines only
+        topic = _labelled_topic(block)
+        if topic is not None and block.text.rstrip().endswith(":"):
+            section, list_intro, from_line = topic, False, True  # a label line alone opens its topic's section
+        elif _heading_line(block) and _opens_section(block.text):  # a capture's heading line ("What we offer")
+            section, list_intro, from_line = "all", False, True
+            continue
+        in_section = section is not None or topic is not None
         # "These include ..." goes on from a cue in the line before. (Additions stated in a salary, "plus
         # enhancements", are part of the pay: the salary columns keep them.)
         is_item = block.kind == "item"
@@ -147,9 +184,10 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> lis
         previous_cue = cue
         if in_section or cue or (is_item and list_intro):
             named = [m.key for m in sorted(extract_employers(block.text), key=lambda m: not m.explicit)]
-            found = _block_benefits(block, doc, named[0] if named else None, other_if_none=is_item and section == "all")
-            if section not in (None, "all") and not cue and not list_intro:
-                found = [m for m in found if m.category == section]  # a section about one benefit
+            found = _block_benefits(block, doc, named[0] if named else None, other_if_none=is_item and section == "all" and not from_line)
+            only = topic if topic not in (None, "all") else section
+            if only not in (None, "all") and not cue and not list_intro:
+                found = [m for m in found if m.category == only]  # a section or label line about one benefit
             mentions.extend(found)
         if not is_item:
             list_intro = cue and _introduces_list(block)

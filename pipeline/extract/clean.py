@@ -273,10 +273,24 @@ def _text_lines(text: str) -> Iterator[tuple[str, int]]:
             para += 1
 
 
+# a post count or a reference before a title: "2x Family Support Worker", "202310: Youth Justice Worker"
+_TITLE_PREFIX = re.compile(r"^(?:\d{1,2}\s*[x×]|\d{4,}\s*[:\-–])\s+(?=[A-Z])")
+_DASHED_WORDS = re.compile(r"^[^\d()/]+\s[-–]\s[^\d()/]+$")  # "Portage Worker – SEND and Inclusion Team"
+
+
 def _looks_like_heading(line: str) -> bool:
-    words = line.split()
+    """A short title-like line: capitalised, not a sentence, no figures or addresses. A leading post count ("2x") or
+    reference number is not part of it, and a title with a dashed team or specialism (words only: no figures, brackets or
+    slashes, which pay and contract lines have) may run to ten words."""
+    line = _TITLE_PREFIX.sub("", line)
+    dashed = _DASHED_WORDS.match(line) is not None
+    words = [w for w in line.split() if not (dashed and w in ("-", "–"))]
+    most_words, most_chars = (10, 90) if dashed else (8, 70)
     return (
-        0 < len(words) <= 8 and len(line) <= 70 and line[0].isupper() and not re.search(r"[.;,!?:]$|[:@£]|\d{3}", line)
+        0 < len(words) <= most_words
+        and len(line) <= most_chars
+        and line[0].isupper()
+        and not re.search(r"[.;,!?:]$|[:@£]|\d{3}", line)
     )
 
 

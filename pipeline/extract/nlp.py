@@ -146,15 +146,25 @@ class RoleTitles:
 
 def _joined_by_slash(doc: Doc, spans: list[Span]) -> list[Span]:
     """Titles written "A / B" are one combined post ("SEND Learning Support Assistant / Midday Assistant"):
-    one span over both."""
+    one span over both. Plural titles ("Service Managers / Service Leads") name several posts, not one."""
     joined: list[Span] = []
     for span in spans:
         previous = joined[-1] if joined else None
-        if previous is not None and span.start == previous.end + 1 and doc[previous.end].text == "/":
+        if (
+            previous is not None
+            and span.start == previous.end + 1
+            and doc[previous.end].text == "/"
+            and not _plural(previous)
+            and not _plural(span)
+        ):
             joined[-1] = doc[previous.start : span.end]
         else:
             joined.append(span)
     return joined
+
+
+def _plural(span: Span) -> bool:
+    return singular_title(span.text) != span.text
 
 
 def _split_conjoined(span: Span, roles: RoleTitles) -> list[Span]:

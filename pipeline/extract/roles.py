@@ -138,7 +138,7 @@ def is_scale_heading(text: str) -> bool:
 
 # Between two advertised titles of one sentence: "a Deputy Manager (£32,000) and two Residential Support Workers".
 _CONJOINED = re.compile(
-    r"^\s*(?:\([^)]{0,60}\)\s*)?(?:,|and|&|or|as\s+well\s+as|plus)\s+"
+    r"^\s*(?:\([^)]{0,60}\)\s*)?(?:,|/|and|&|or|as\s+well\s+as|plus)\s+"
     rf"(?:(?:an?|the|{_NUMBER_WORDS}|several|\d+|experienced|qualified)\s+)*$",
     re.IGNORECASE,
 )
