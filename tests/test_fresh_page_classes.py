@@ -64,7 +64,8 @@ def test_a_role_list_line_gives_each_post_it_names_its_pay() -> None:
         [
             "Some of these roles and their current salaries are outlined below:",
             "- Newly Qualified Social Worker (NQSW) / Social Worker (Grade 8) - Up to £49,083*",
-            "- Team Manager, Child Protection Chairs (CPO) / Independent Review Officers (IRO) (Grade 9) - Up to £56,172*",
+            "- Team Manager, Child Protection Chairs (CPO) / Independent Review Officers (IRO) (Grade 9)"
+            " - Up to £56,172*",
             "- Service Managers / Service Leads - Up to £66,156*",
         ]
     )

@@ -133,7 +133,8 @@ def _heading_line(block: Block) -> bool:
     """A short paragraph line that is not a sentence: in a capture without blank lines it is how a heading
     looks ("What the school offers its staff")."""
     text = block.text.rstrip()
-    return block.kind == "paragraph" and len(text) <= HEADING_LINE_MAX_CHARS and not text.endswith((".", "!", "?", ",", ";"))
+    short = len(text) <= HEADING_LINE_MAX_CHARS
+    return block.kind == "paragraph" and short and not text.endswith((".", "!", "?", ",", ";"))
 
 
 def _cue_matters(blocks: Sequence[Block], index: int, doc: Doc | None, is_item: bool) -> bool:
@@ -184,7 +185,8 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> lis
         previous_cue = cue
         if in_section or cue or (is_item and list_intro):
             named = [m.key for m in sorted(extract_employers(block.text), key=lambda m: not m.explicit)]
-            found = _block_benefits(block, doc, named[0] if named else None, other_if_none=is_item and section == "all" and not from_line)
+            listed = is_item and section == "all" and not from_line  # an unnamed item of a benefits list
+            found = _block_benefits(block, doc, named[0] if named else None, other_if_none=listed)
             only = topic if topic not in (None, "all") else section
             if only not in (None, "all") and not cue and not list_intro:
                 found = [m for m in found if m.category == only]  # a section or label line about one benefit

@@ -279,9 +279,9 @@ _DASHED_WORDS = re.compile(r"^[^\d()/]+\s[-–]\s[^\d()/]+$")  # "Portage Worker
 
 
 def _looks_like_heading(line: str) -> bool:
-    """A short title-like line: capitalised, not a sentence, no figures or addresses. A leading post count ("2x") or
-    reference number is not part of it, and a title with a dashed team or specialism (words only: no figures, brackets or
-    slashes, which pay and contract lines have) may run to ten words."""
+    """A short title-like line: capitalised, not a sentence, no figures or addresses. A leading post count
+    ("2x") or reference number is not part of it, and a title with a dashed team or specialism (words only: no
+    figures, brackets or slashes, which pay and contract lines have) may run to ten words."""
     line = _TITLE_PREFIX.sub("", line)
     dashed = _DASHED_WORDS.match(line) is not None
     words = [w for w in line.split() if not (dashed and w in ("-", "–"))]
