@@ -6,6 +6,7 @@ figures, dates) are the page's."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,37 @@ def test_a_heading_line_opens_benefits_only_over_its_own_lines() -> None:
         "Please apply online.\nWe welcome applicants regardless of caring responsibilities or maternity."
     )
     assert _benefits(text) == {"annual_leave"}
+
+
+FIELD_LINES = [
+    # (source, capture, label, value)
+    # a label with a bracketed gloss, glued into a run-on capture
+    ("studylib.net Dumfries & Galloway CAMHS mental health worker",
+     "JOB DESCRIPTION for the following vacancy: VACANCY (Post Title): Mental Health Worker (MHW) GRADE: Band 5",
+     "title", "Mental Health Worker (MHW)"),
+    # "Post Reference" is a reference, not a post
+    ("studylib.net NHS Fife psychotherapist pack", "POST REFERENCE: CA540/11/14", "reference", "CA540/11/14"),
+    ("studylib.net NHS Fife psychotherapist pack", "Hours of Duty :\n18.50", "hours", "18.50"),
+    ("studylib.net NHS Fife psychotherapist pack", "Pay Banding:\nBand 8a £39,632 - £47,559 pro rata", "grade",
+     "Band 8a £39,632 - £47,559 pro rata"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "capture", "label", "value"), FIELD_LINES, ids=[c[1][:40] for c in FIELD_LINES])
+def test_field_labels_on_unseen_pages(source: str, capture: str, label: str, value: str) -> None:
+    fields = [(b.label, b.text) for b in label_fields(text_blocks(capture)) if b.kind == "field"]
+    assert (label, value) in fields
+
+
+def test_a_bare_number_in_an_hours_field_is_hours_a_week() -> None:
+    from pipeline.extract.terms import extract_hours
+
+    assert extract_hours("18.50", labelled=True) == ("part-time", 18.5)
+    assert extract_hours("18.50") == (None, None)  # outside an hours field a number is not hours
+
+
+def test_a_tables_last_column_heading_does_not_take_the_next_rows_labelled_cell() -> None:
+    # eval/dev b07: column headings "Role ... Hours", then the first row's cells, each labelled by its column
+    html = (Path(__file__).parents[1] / "eval/dev/pages/b07-north-yorkshire-pay-table.html").read_text()
+    found = extract_page(html, True, REFERENCE, None).vacancies
+    assert [v.hours for v in found] == ["full-time"] * 3

@@ -17,6 +17,7 @@ from pipeline.resources import load_yaml
 
 MAX_LABEL_CHARS = 40  # a line longer than this is not a bare label
 _CAMEL = re.compile(r"[a-z)][A-Z]")
+_GLOSS = r"(?:\s*\([^()]{1,30}\))?"  # a label's bracketed gloss: "VACANCY (Post Title):"
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +33,9 @@ def _alternation(words: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _inline() -> re.Pattern[str]:
-    return re.compile(rf"^\s*(?P<label>{_alternation(list(_labels()))})\s*[:\-–|]\s*(?P<value>\S.*)$", re.IGNORECASE)
+    return re.compile(
+        rf"^\s*(?P<label>{_alternation(list(_labels()))}){_GLOSS}\s*[:\-–|]\s*(?P<value>\S.*)$", re.IGNORECASE
+    )
 
 
 def _capitalised(words: list[str]) -> str:
@@ -52,7 +55,7 @@ def _glue() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return (
         # "CareLocation: X" (lower letter then label) or "... POST NO: 1 GRADE: 9" (a spaced label in capitals
         # or Title Case, followed by a colon, after some value text).
-        re.compile(rf"(?:(?<=[a-z)])|(?<=\S)\s+)(?=(?:{labels})\s*:\s*\S)"),
+        re.compile(rf"(?:(?<=[a-z)])|(?<=\S)\s+)(?=(?:{labels}){_GLOSS}\s*:\s*\S)"),
         re.compile(rf"(?<=[a-z)])(?=(?:{headings})\b)"),
     )
 
@@ -88,7 +91,7 @@ def split_glued(text: str) -> list[str]:
         if at < label_end or (value_start is not None and m.start() < value_start):
             continue  # inside a label already cut ("JOB TITLE:") or the line's own label ("Rate of Pay:")
         glued = m.start() > 0 and text[m.start() - 1].islower()
-        capitals = text[at:colon].isupper()  # "ROLE ADVERT ROLE TITLE: ..."
+        capitals = re.sub(r"\([^()]*\)", "", text[at:colon]).isupper()  # "ROLE ADVERT ROLE TITLE: ..."
         if glued or capitals or value_start is not None:
             cuts.add(at)
             label_end = colon
@@ -110,8 +113,11 @@ def _unglued(blocks: list[Block]) -> list[Block]:
 
 
 def _value_follows(block: Block, nxt: Block | None) -> bool:
-    """True when the next block is the value of a bare label (same card, not a heading or another label)."""
+    """True when the next block is the value of a bare label (same card, not a heading, another label or a
+    labelled field of its own: "Role: X" after a table's last column heading)."""
     if nxt is None or nxt.kind == "heading" or nxt.group != block.group or _bare_label(nxt) is not None:
+        return False
+    if nxt.kind == "field" or _inline().match(nxt.text):
         return False
     if block.kind == "item" or nxt.kind == "item":  # "<li><strong>Salary:</strong><br>£24,000</li>"
         return nxt.para == block.para

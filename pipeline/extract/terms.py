@@ -44,7 +44,9 @@ def _patterns() -> _Patterns:
     )
 
 
-_FIELD_HOURS = re.compile(r"(?P<h>\d{1,2}(?:\.\d{1,2})?)\s*(?:hours|hrs)\b", re.IGNORECASE)
+_FIELD_HOURS = re.compile(
+    r"(?P<h>\d{1,2}(?:\.\d{1,2})?)\s*(?:hours|hrs)\b|^\s*(?P<bare>\d{1,2}(?:\.\d{1,2})?)\s*$", re.IGNORECASE
+)  # in an hours field: "30 hours", or the number alone ("Hours of Duty: 18.50")
 
 
 def extract_hours(text: str, labelled: bool = False) -> tuple[str | None, float | None]:
@@ -54,7 +56,7 @@ def extract_hours(text: str, labelled: bool = False) -> tuple[str | None, float 
     """
     pats = _patterns()
     per_week = pats.hours_per_week.search(text) or (_FIELD_HOURS.search(text) if labelled else None)
-    weekly = float(per_week["h"]) if per_week else None
+    weekly = float(per_week["h"] or per_week["bare"]) if per_week else None
     unbracketed = re.sub(r"\([^)]*\)", " ", text)
     named = {name for name, pattern in pats.hours if pattern.search(text)}
     named |= {name for name, pattern in pats.hours_fte if pattern.search(unbracketed)}
