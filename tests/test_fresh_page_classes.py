@@ -147,3 +147,30 @@ def test_a_tables_last_column_heading_does_not_take_the_next_rows_labelled_cell(
     html = (Path(__file__).parents[1] / "eval/dev/pages/b07-north-yorkshire-pay-table.html").read_text()
     found = extract_page(html, True, REFERENCE, None).vacancies
     assert [v.hours for v in found] == ["full-time"] * 3
+
+
+@pytest.mark.parametrize(
+    ("source", "page", "employer"),
+    [
+        # a job board's card: the title, then the employer's name on its own line, then the place
+        ("teaching-vacancies higher-level-teaching-assistant (Trinity School)",
+         "Higher Level Teaching Assistant\nTrinity School\nBarking and Dagenham\n- £28,371 per year\n"
+         "Closing date: Friday 6th March 2026", "Trinity School"),
+        ("croydoneducationjobs.org early years teaching assistant",
+         "Early Years Teaching Assistant\n\nTHORNTON HEATH NURSERY SCHOOL\n\nMaintained nursery, term time only\n\n"
+         "Salary: £28,617 – £29,436 pro rata", "Thornton Heath Nursery School"),
+        # a regulator named beside the council is not a second employer
+        ("myjobscotland.gov.uk Scottish Borders early years officer",
+         "Early Years Officer\n\nSalary: £28,589.91 - £31,317.08 per year\n\nRegistration with the Scottish Social "
+         "Services Council is required. Work in line with Scottish Borders Council and school policy.",
+         "Scottish Borders Council"),
+    ],
+)  # fmt: skip
+def test_employers_on_unseen_pages(source: str, page: str, employer: str) -> None:
+    assert extract_page(page, False, REFERENCE, None).primary_employer == employer
+
+
+def test_a_heading_under_a_report_title_is_no_employer() -> None:
+    # valeofglamorgan.gov.uk scrutiny report: "Report of the Director ..." then the report's subject
+    page = "Report of the Director of Learning and Skills\n\nReshaping Youth Services\n\nPurpose of the Report"
+    assert extract_page(page, False, REFERENCE, None).primary_employer is None

@@ -66,6 +66,8 @@ def _councils(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
             if not first.group(0)[0].isupper() or text[first.end() : anchor.start()].count("\n"):
                 continue
             employer = gaz.resolve(text[first.start() : anchor.end()])
+            if employer and employer.name.lower() in gaz.bare_names:
+                break  # a regulator or partner ("Scottish Social Services Council"): only in an employer context
             if employer:
                 yield first.start(), anchor.end(), employer.name
                 break
@@ -293,3 +295,30 @@ def agency_and_client(
     clients = [m for m in mentions if not is_agency(m.key) and m.key != agency]
     client = primary if primary and not is_agency(primary) and primary != agency else primary_employer(clients)
     return agency, client, cue
+
+
+@lru_cache(maxsize=1)
+def _name_line_pattern() -> re.Pattern[str]:
+    data = load_yaml("employers.yaml")
+    heads = _head_words(data["name_line_heads"])
+    word = r"[A-Z][\w'&.-]*"
+    return re.compile(rf"(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,6}}[ \t]+(?:{heads})")
+
+
+def employer_line(text: str) -> EmployerMention | None:
+    """The employer a line holds when the whole line is an organisation's name ("Trinity School", "THORNTON
+    HEATH NURSERY SCHOOL"), as job boards print it under an advert's title; not a description ("Children's
+    Services") or a post."""
+    line = " ".join(text.replace("’", "'").split())
+    line = line.title().replace("'S ", "'s ") if line.isupper() else line
+    if not _name_line_pattern().fullmatch(line):
+        return None
+    first = line.removeprefix("The ").split()[0].lower()
+    if first in _generic_words() or names_post(line):
+        return None
+    return employer_in_field(line)
+
+
+def names_post(text: str) -> bool:
+    """Whether a line holds a post's head word ("Higher Level Teaching Assistant")."""
+    return any(role_titles().is_head_word(word.strip("(),:;")) for word in text.split())

@@ -6,13 +6,21 @@ import datetime as dt
 import re
 from dataclasses import replace
 from functools import lru_cache
+from itertools import pairwise
 
 from pipeline.extract.adverts import link_adverts
 from pipeline.extract.benefits import extract_benefits
 from pipeline.extract.clean import html_blocks, html_title, parse_html, parse_html_checked, text_blocks
 from pipeline.extract.contacts import extract_contacts
 from pipeline.extract.employer_kinds import kind_from_page
-from pipeline.extract.employers import agency_and_client, employer_in_field, extract_employers, primary_employer
+from pipeline.extract.employers import (
+    agency_and_client,
+    employer_in_field,
+    employer_line,
+    extract_employers,
+    names_post,
+    primary_employer,
+)
 from pipeline.extract.fields import label_fields
 from pipeline.extract.job_descriptions import (
     is_job_description,
@@ -46,6 +54,9 @@ def _campaign() -> tuple[re.Pattern[str], int]:
         re.compile(any_of(data["campaign_cues"]), re.IGNORECASE),
         int(data["campaign_min_cues"]),
     )
+
+
+NAME_LINE_BLOCKS = 8  # an employer's name line is read only among the first blocks of a page
 
 
 def classify_page(text: str, vacancies: int, is_description: bool = False) -> str:
@@ -126,7 +137,13 @@ def _bounded(blocks: list[Block], limits: Limits, notes: list[str]) -> list[Bloc
 
 
 def _field_employers(blocks: list[Block]) -> list[EmployerMention]:
-    found = (employer_in_field(b.text) for b in blocks if b.kind == "field" and b.label == "employer")
+    """Employers named by an employer field, or by a name line straight under a heading that names a post among
+    the page's first blocks (a job board's title, then its employer: "Higher Level Teaching Assistant" /
+    "Trinity School")."""
+    found = [employer_in_field(b.text) for b in blocks if b.kind == "field" and b.label == "employer"]
+    for before, block in pairwise(blocks[:NAME_LINE_BLOCKS]):
+        if before.kind == "heading" and block.kind in ("heading", "paragraph") and names_post(before.text):
+            found.append(employer_line(block.text))
     return [m for m in found if m is not None]
 
 
