@@ -174,3 +174,34 @@ def test_a_heading_under_a_report_title_is_no_employer() -> None:
     # valeofglamorgan.gov.uk scrutiny report: "Report of the Director ..." then the report's subject
     page = "Report of the Director of Learning and Skills\n\nReshaping Youth Services\n\nPurpose of the Report"
     assert extract_page(page, False, REFERENCE, None).primary_employer is None
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("Contract: Full-time, 31.25 hours per week, fixed term", None),  # croydoneducationjobs.org: says both
+        ("Full time, 37 hours per week", "full-time"),
+        ("Part time, 18.5 hours per week", "part-time"),
+        ("22.5 hours per week", "part-time"),
+    ],
+)
+def test_the_weeks_hours_must_agree_with_full_or_part_time(text: str, hours: str | None) -> None:
+    from pipeline.extract.terms import extract_hours
+
+    assert extract_hours(text)[0] == hours
+
+
+def test_prose_naming_the_post_in_short_is_the_same_vacancy() -> None:
+    # jobs.nhs.uk King's College Hospital senior social worker: after the title and several section headings,
+    # "experienced Social Worker" in the duties is the same post
+    page = "\n\n".join(
+        [
+            "Senior Social Worker",
+            "The closing date is 19 November 2025",
+            "Access to services from AHPs",
+            "Improved patient experience",
+            "Main duties of the job",
+            "We are looking for motivated, enthusiastic and experienced Social Worker, to help develop the service.",
+        ]
+    )
+    assert [t for t, _pay in _vacancies(page)] == ["Senior Social Worker"]

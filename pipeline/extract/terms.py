@@ -60,10 +60,10 @@ def extract_hours(text: str, labelled: bool = False) -> tuple[str | None, float 
     unbracketed = re.sub(r"\([^)]*\)", " ", text)
     named = {name for name, pattern in pats.hours if pattern.search(text)}
     named |= {name for name, pattern in pats.hours_fte if pattern.search(unbracketed)}
-    if len(named) == 1:
+    if weekly is not None and named <= {"full-time", "part-time"}:  # the week's hours say which, too
+        named |= {"full-time" if weekly >= pats.full_time_min else "part-time"}
+    if len(named) == 1:  # "Full-time, 31.25 hours per week" says both: none
         return named.pop(), weekly
-    if not named and weekly is not None:
-        return ("full-time" if weekly >= pats.full_time_min else "part-time"), weekly
     return None, weekly
 
 
