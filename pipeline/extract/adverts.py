@@ -237,6 +237,10 @@ def _fuller_title(key: str, seen: dict[str, int]) -> str:
     return next((other for other in seen if _extends(other, key)), key)
 
 
+def _dated_or_paid(candidate: VacancyCandidate) -> bool:
+    return candidate.salary is not None or candidate.closing is not None
+
+
 def _named_in_short(key: str, seen: dict[str, int]) -> str:
     """The key of a title already found whose last words are this one ("senior social worker" for "social
     worker"): prose naming the advert's post in short, with no pay or date of its own. Else the key itself."""
@@ -279,7 +283,7 @@ def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.
                 key = None  # one title on two rungs of a pay ladder ("Social Worker (Grade 10)", "(Grade 11)")
             elif key is not None and not unit.group and unit.structured and key not in seen:
                 key = _fuller_title(key, seen)
-            elif key is not None and method == "text" and key not in seen and not (candidate.salary or candidate.closing):
+            elif key is not None and method == "text" and key not in seen and not _dated_or_paid(candidate):
                 key = _named_in_short(key, seen)  # "experienced Social Worker" in a Senior Social Worker advert
             if key is not None and not unit.group and key in seen:
                 # The same post named in two statements of one page: one vacancy, completed by the second.
