@@ -205,3 +205,42 @@ def test_prose_naming_the_post_in_short_is_the_same_vacancy() -> None:
         ]
     )
     assert [t for t, _pay in _vacancies(page)] == ["Senior Social Worker"]
+
+
+def test_posts_available_for_named_roles_are_announced() -> None:
+    # newsroom.shropshire.gov.uk open day for new children's homes
+    text = "Over 25 permanent positions are available at the homes, for care workers and shift leaders."
+    assert [t for t, _pay in _vacancies(text)] == ["Care Worker", "Shift Leader"]
+
+
+def test_a_title_line_above_the_fields_of_a_capture_without_blank_lines() -> None:
+    # jobijoba.co.uk Glasgow modern apprentice: no blank lines, so no line is a heading; the title line (with a
+    # contract note) stands above the salary and hours fields, whose figures the capture lost
+    text = "\n".join(
+        [
+            "Job Description",
+            "Children, Education and Justice Services",
+            "Modern Apprentice – Early Years Practitioner - fixed term until 29/6/",
+            "City Wide",
+            "Salary: £24, - £25, per year (pro rata for sessional)",
+            "Hours: 36 per week, 39 weeks sessional",
+        ]
+    )
+    found = extract_page(text, False, REFERENCE, None).vacancies
+    assert [(v.title, v.salary, v.hours) for v in found] == [
+        ("Modern Apprentice – Early Years Practitioner", None, "full-time")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("£24, - £25, per year", []),  # digits lost after the comma: no amount
+        ("£24,000 - £25,000, per annum", [(24000.0, 25000.0)]),
+        ("£12.50, plus enhancements", [(12.5, 12.5)]),
+    ],
+)
+def test_a_figure_cut_at_its_comma_is_no_amount(text: str, amounts: list[tuple[float, float]]) -> None:
+    from pipeline.extract.salaries import extract_salaries
+
+    assert [(s.min, s.max) for s in extract_salaries(text)] == amounts

@@ -275,14 +275,21 @@ def _text_lines(text: str) -> Iterator[tuple[str, int]]:
 
 # a post count or a reference before a title: "2x Family Support Worker", "202310: Youth Justice Worker"
 _TITLE_PREFIX = re.compile(r"^(?:\d{1,2}\s*[x×]|\d{4,}\s*[:\-–])\s+(?=[A-Z])")
+# a contract note after a title: "Modern Apprentice – Early Years Practitioner - fixed term until 29/6/26"
+_CONTRACT_NOTE = re.compile(
+    r"\s[-–|]\s*(?:fixed[\s-]term|temporary|permanent|secondment|maternity\s+cover|part[\s-]time|full[\s-]time)\b[^-–|]*$",
+    re.IGNORECASE,
+)
 _DASHED_WORDS = re.compile(r"^[^\d()/]+\s[-–]\s[^\d()/]+$")  # "Portage Worker – SEND and Inclusion Team"
 
 
-def _looks_like_heading(line: str) -> bool:
+def looks_like_heading(line: str, contract_note: bool = False) -> bool:
     """A short title-like line: capitalised, not a sentence, no figures or addresses. A leading post count
-    ("2x") or reference number is not part of it, and a title with a dashed team or specialism (words only: no
+    ("2x") or reference number, or with `contract_note` a trailing contract note ("- fixed term until 29/6/26"),
+    is not part of it, and a title with a dashed team or specialism (words only: no
     figures, brackets or slashes, which pay and contract lines have) may run to ten words."""
     line = _TITLE_PREFIX.sub("", line)
+    line = _CONTRACT_NOTE.sub("", line) if contract_note else line
     dashed = _DASHED_WORDS.match(line) is not None
     words = [w for w in line.split() if not (dashed and w in ("-", "–"))]
     most_words, most_chars = (10, 90) if dashed else (8, 70)
@@ -305,7 +312,7 @@ def text_blocks(text: str) -> list[Block]:
             continue
         if _BULLET.match(line):
             blocks.append(Block("item", _BULLET.sub("", line), para=para))
-        elif first_of_paragraph and _looks_like_heading(line):  # headings stand at the top of a paragraph
+        elif first_of_paragraph and looks_like_heading(line):  # headings stand at the top of a paragraph
             blocks.append(Block("heading", line, level=2, para=para))
         else:
             blocks.append(Block("paragraph", line, para=para))

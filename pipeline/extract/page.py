@@ -43,6 +43,7 @@ from pipeline.extract.models import Block, EmployerMention, PageExtraction, Vaca
 from pipeline.extract.nlp import analyse
 from pipeline.extract.pay_rows import unflatten_pay_rows
 from pipeline.extract.roles import title_key
+from pipeline.extract.sections import title_lines
 from pipeline.extract.units import COMPLETABLE
 from pipeline.resources import any_of, load_yaml
 
@@ -167,7 +168,7 @@ def extract_page(
     )
     blocks = without_document_words(blocks) if is_description else blocks
     deadline.check("parsing")
-    blocks = label_fields(_bounded(blocks, limits, notes))
+    blocks = title_lines(label_fields(_bounded(blocks, limits, notes)), names_post)
     deadline.check("fields")
     docs = analyse([b.text for b in blocks])
     deadline.check("language analysis")

@@ -9,8 +9,9 @@ from functools import lru_cache
 from pipeline.extract.models import Salary
 from pipeline.resources import any_of, load_yaml
 
-# A figure ends where its digits end: "£34,0387" (a misprint) is no amount at all.
-_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d]|,\d)"
+# A figure ends where its digits end: "£34,0387" (a misprint) is no amount at all, nor is "£24, - £25, per year"
+# (a capture that lost the digits after the comma).
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?!,\s*(?:[-–]|per\b))(?:\.\d{1,2})?)(?![\d]|,\d)"
 # Between the figures of a range; a pay scale's name may stand before the second ("MPS £22,917 – UPS £38,633").
 _SEP = r"\s*(?:-|–|—|to|and|until|rising\s+to|increasing\s+to)\s*(?:[A-Z]{2,4}\d*\s*(?=£))?"
 _AMOUNTS = re.compile(

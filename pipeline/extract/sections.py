@@ -4,9 +4,11 @@ whether a heading's section holds enough of them to be an advert whatever the he
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from pipeline.extract.clean import looks_like_heading
 from pipeline.extract.models import Block
 from pipeline.extract.terms import extract_contract, extract_hours
 from pipeline.resources import any_of, load_yaml
@@ -118,3 +120,30 @@ def title_like(text: str) -> bool:
         and not text.rstrip().endswith((".", "?", "!"))
         and not thresholds.not_title.search(text)
     )
+
+
+TITLE_LINE_REACH = 3  # a title line stands at most this many blocks above the advert's first field
+
+
+def title_lines(blocks: list[Block], names_post: Callable[[str], bool]) -> list[Block]:
+    """Blocks with the title line of a capture without blank lines made a heading: the nearest title-like line
+    that names a post within a few blocks above a run of advert fields ("Modern Apprentice – Early Years
+    Practitioner - fixed term until 29/6/" above "Salary: ..."), where no heading stands between them and no
+    heading or title field above already names a post. Listing cards keep their own structure."""
+    out = list(blocks)
+    titled = False  # a heading above names a post
+    for i, block in enumerate(blocks):
+        if block.kind == "heading" or (block.kind == "field" and block.label == "title"):
+            titled = titled or block.kind == "field" or names_post(block.text)
+        if titled or block.kind != "field" or block.label not in JOB_FIELDS or (i and blocks[i - 1].kind == "field"):
+            continue
+        for j in range(i - 1, max(-1, i - 1 - TITLE_LINE_REACH), -1):
+            above = out[j]
+            if above.kind in ("heading", "field") or above.group:
+                break
+            title_like_line = looks_like_heading(above.text, contract_note=True)
+            if above.kind == "paragraph" and title_like_line and names_post(above.text):
+                out[j] = replace(above, kind="heading", level=2)
+                titled = True
+                break
+    return out

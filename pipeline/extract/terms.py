@@ -45,8 +45,9 @@ def _patterns() -> _Patterns:
 
 
 _FIELD_HOURS = re.compile(
-    r"(?P<h>\d{1,2}(?:\.\d{1,2})?)\s*(?:hours|hrs)\b|^\s*(?P<bare>\d{1,2}(?:\.\d{1,2})?)\s*$", re.IGNORECASE
-)  # in an hours field: "30 hours", or the number alone ("Hours of Duty: 18.50")
+    r"(?P<h>\d{1,2}(?:\.\d{1,2})?)\s*(?:hours|hrs|per\s+week|a\s+week|pw)\b|^\s*(?P<bare>\d{1,2}(?:\.\d{1,2})?)\s*$",
+    re.IGNORECASE,
+)  # in an hours field: "30 hours", "36 per week", or the number alone ("Hours of Duty: 18.50")
 
 
 def extract_hours(text: str, labelled: bool = False) -> tuple[str | None, float | None]:
