@@ -244,3 +244,28 @@ def test_a_figure_cut_at_its_comma_is_no_amount(text: str, amounts: list[tuple[f
     from pipeline.extract.salaries import extract_salaries
 
     assert [(s.min, s.max) for s in extract_salaries(text)] == amounts
+
+
+def test_a_student_before_another_title_is_a_paid_post() -> None:
+    # docest.com Leicestershire Partnership NHS Trust terms for a student health visitor
+    from pipeline.extract.roles import is_post
+
+    assert is_post("Student Health Visitor")
+    assert not is_post("Social Work Students")
+
+
+def test_a_sentence_without_its_full_stop_is_no_heading() -> None:
+    from pipeline.extract.clean import looks_like_heading
+
+    assert not looks_like_heading("This is a 12 months fixed term contract")
+    assert looks_like_heading("Student Health Visitor")
+
+
+def test_contacts_on_unseen_pages() -> None:
+    # studylib.net Dumfries & Galloway CAMHS pack: a fax number is not one to call; a name straight before its
+    # number is a contact
+    from pipeline.extract.contacts import extract_contacts
+
+    text = "Recruitment Team, Fax: 01387 244043\n\nInformal enquiries to Elaine Wylie 01387 244662 please."
+    points = extract_contacts(label_fields(text_blocks(text)))
+    assert [(p.name, p.phone.e164 if p.phone else None) for p in points] == [("Elaine Wylie", "+441387244662")]

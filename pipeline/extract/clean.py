@@ -280,6 +280,11 @@ _CONTRACT_NOTE = re.compile(
     r"\s[-–|]\s*(?:fixed[\s-]term|temporary|permanent|secondment|maternity\s+cover|part[\s-]time|full[\s-]time)\b[^-–|]*$",
     re.IGNORECASE,
 )
+# a sentence without its full stop is no heading: "This is a 12 months fixed term contract"
+_SENTENCE_OPENING = re.compile(
+    r"^(?:this|that|it|we|you|they|there|he|she)\s+(?:is|are|was|were|will|would|have|has|can|could|must|should|may)\b",
+    re.IGNORECASE,
+)
 _DASHED_WORDS = re.compile(r"^[^\d()/]+\s[-–]\s[^\d()/]+$")  # "Portage Worker – SEND and Inclusion Team"
 
 
@@ -298,6 +303,7 @@ def looks_like_heading(line: str, contract_note: bool = False) -> bool:
         and len(line) <= most_chars
         and line[0].isupper()
         and not re.search(r"[.;,!?:]$|[:@£]|\d{3}", line)
+        and not _SENTENCE_OPENING.match(line)
     )
 
 

@@ -84,6 +84,7 @@ def extract_emails(text: str) -> list[str]:
     return found
 
 
+_FAX = re.compile(r"\bfax(?:\s+(?:no\.?|number))?\s*[:.]?\s*$", re.IGNORECASE)
 _PHONE_SHAPE = re.compile(r"(?:\+\s?44|\b0)[\d\s().-]{8,}\d")  # cheap test before the full matcher
 
 
@@ -93,6 +94,8 @@ def extract_phones(text: str) -> list[tuple[Phone, int, int]]:
     if not _PHONE_SHAPE.search(text):
         return found
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID):
+        if _FAX.search(text[: match.start]):
+            continue  # a fax number is not one to call
         e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         found.append((Phone(e164, match.raw_string, _phone_label(text[: match.start])), match.start, match.end))
     return found
