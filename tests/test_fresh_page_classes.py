@@ -269,3 +269,28 @@ def test_contacts_on_unseen_pages() -> None:
     text = "Recruitment Team, Fax: 01387 244043\n\nInformal enquiries to Elaine Wylie 01387 244662 please."
     points = extract_contacts(label_fields(text_blocks(text)))
     assert [(p.name, p.phone.e164 if p.phone else None) for p in points] == [("Elaine Wylie", "+441387244662")]
+
+
+# Classes read from eval/fresh2's held-out misses after its final run (those figures are no longer unseen).
+
+
+def test_an_nhs_trust_named_with_a_lower_case_place_word() -> None:
+    # jobs.nhs.uk (Newcastle): "upon" belongs to the place name
+    from pipeline.extract.employers import extract_employers
+
+    text = "Join The Newcastle upon Tyne Hospitals NHS Foundation Trust as a play specialist."
+    assert [m.key for m in extract_employers(text)] == ["Newcastle upon Tyne Hospitals NHS Foundation Trust"]
+
+
+def test_a_closing_date_labelled_accepting_applications_until() -> None:
+    from pipeline.extract.dates import extract_dates
+
+    found = extract_dates("Accepting applications until: 07-Dec-2025 23:59", REFERENCE)
+    assert [(d.date, d.is_closing) for d in found] == [(dt.date(2025, 12, 7), True)]
+
+
+def test_a_title_heading_ending_in_its_employers_name() -> None:
+    # croydoneducationjobs.org: the school after a dash in the title line
+    page = "Lead Nursery Nurse - St Paul's Primary School\n\nSalary: £31,530\n\nClosing date: 5 January 2026"
+    found = extract_page(page, False, REFERENCE, None)
+    assert found.primary_employer == "St Paul's Primary School"

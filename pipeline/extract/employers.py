@@ -26,7 +26,10 @@ _WORD = re.compile(r"[A-Za-z][\w'.&-]*")
 COMPANY = re.compile(r"\b(?:[A-Z][\w&'-]*[ \t]+){1,5}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?")
 _NOT_COMPANY_START = {"The", "A", "An", "Our", "At", "By", "For", "With", "From", "And", "Join", "Working"}
 # English NHS trusts by their names' ending: "Oxford Health NHS Foundation Trust".
-NHS_TRUST = re.compile(r"\b(?:[A-Z][\w'-]*[ \t]+(?:and[ \t]+)?){1,8}NHS[ \t]+(?:Foundation[ \t]+)?Trust\b")
+# Place names keep their lower-case words: "The Newcastle upon Tyne Hospitals NHS Foundation Trust".
+NHS_TRUST = re.compile(
+    r"\b(?:[A-Z][\w'-]*[ \t]+(?:(?:and|upon)[ \t]+)?){1,8}NHS[ \t]+(?:Foundation[ \t]+)?Trust\b"
+)
 
 
 def _names_ending(pattern: re.Pattern[str], text: str, min_words: int) -> Iterator[tuple[int, int, str]]:

@@ -58,6 +58,7 @@ def _campaign() -> tuple[re.Pattern[str], int]:
 
 
 NAME_LINE_BLOCKS = 8  # an employer's name line is read only among the first blocks of a page
+_TITLE_DASH = re.compile(r"\s[-–|]\s")  # "Lead Nursery Nurse - St Paul's Primary School"
 
 
 def classify_page(text: str, vacancies: int, is_description: bool = False) -> str:
@@ -138,13 +139,18 @@ def _bounded(blocks: list[Block], limits: Limits, notes: list[str]) -> list[Bloc
 
 
 def _field_employers(blocks: list[Block]) -> list[EmployerMention]:
-    """Employers named by an employer field, or by a name line straight under a heading that names a post among
-    the page's first blocks (a job board's title, then its employer: "Higher Level Teaching Assistant" /
-    "Trinity School")."""
+    """Employers named by an employer field, or among the page's first blocks by a name line straight under a
+    heading that names a post (a job board's title, then its employer: "Higher Level Teaching Assistant" /
+    "Trinity School") or by the last dashed part of such a heading ("Lead Nursery Nurse - St Paul's Primary
+    School")."""
     found = [employer_in_field(b.text) for b in blocks if b.kind == "field" and b.label == "employer"]
     for before, block in pairwise(blocks[:NAME_LINE_BLOCKS]):
         if before.kind == "heading" and block.kind in ("heading", "paragraph") and names_post(before.text):
             found.append(employer_line(block.text))
+    for block in blocks[:NAME_LINE_BLOCKS]:
+        parts = _TITLE_DASH.split(block.text)
+        if block.kind == "heading" and len(parts) > 1 and names_post(parts[0]):
+            found.append(employer_line(parts[-1]))
     return [m for m in found if m is not None]
 
 
