@@ -294,3 +294,28 @@ def test_a_title_heading_ending_in_its_employers_name() -> None:
     page = "Lead Nursery Nurse - St Paul's Primary School\n\nSalary: £31,530\n\nClosing date: 5 January 2026"
     found = extract_page(page, False, REFERENCE, None)
     assert found.primary_employer == "St Paul's Primary School"
+
+
+def test_an_answer_to_an_information_request_has_no_vacancies() -> None:
+    # a council's published FOI answer (eval/fresh f26 shape): posts and pay stated as facts
+    page = "\n\n".join(
+        [
+            "See answers to previous information requests",
+            "Request ID",
+            "Date Received",
+            "Please provide the following information in line with FOIA:",
+            "3 Assistant Psychologists",
+            "The average salary is £71,385",
+        ]
+    )
+    found = extract_page(page, False, REFERENCE, None)
+    assert found.vacancies == ()
+    assert found.page_kind == "information"
+
+
+def test_a_footer_link_to_freedom_of_information_keeps_the_advert() -> None:
+    page = (
+        "Social Worker\n\nSalary: £38,000\n\nClosing date: 5 January 2026\n\n"
+        "Freedom of Information (FOI) | Privacy | Cookies"
+    )
+    assert [t for t, _pay in _vacancies(page)] == ["Social Worker"]

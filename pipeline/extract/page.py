@@ -61,6 +61,18 @@ NAME_LINE_BLOCKS = 8  # an employer's name line is read only among the first blo
 _TITLE_DASH = re.compile(r"\s[-–|]\s")  # "Lead Nursery Nurse - St Paul's Primary School"
 
 
+@lru_cache(maxsize=1)
+def _foi() -> tuple[re.Pattern[str], int]:
+    data = load_yaml("page_kinds.yaml")
+    return re.compile(any_of(data["foi_cues"]), re.IGNORECASE), int(data["foi_min_cues"])
+
+
+def answers_information_request(text: str) -> bool:
+    """Whether a page answers a freedom-of-information request (its posts and pay are facts, not adverts)."""
+    pattern, minimum = _foi()
+    return len(pattern.findall(text)) >= minimum
+
+
 def classify_page(text: str, vacancies: int, is_description: bool = False) -> str:
     """`job_description` (the page's title says so: `is_description`), `vacancy`, `listing`, `campaign` or
     `information` (`other` for a page with no text)."""
@@ -192,6 +204,8 @@ def extract_page(
     employers = [*employers, *(m for m in named if m.key not in {e.key for e in employers})]
     agency, primary, cue = agency_and_client(employers, primary, full_text, agency_default)
     vacancies = [v if v.employer and v.employer != agency else replace(v, employer=primary) for v in vacancies]
+    if answers_information_request(full_text):
+        vacancies = []
     described = job_description_role(blocks, primary) if is_description and not vacancies else None
     vacancies = [described] if described else vacancies
     benefits = [b if b.employer else replace(b, employer=primary) for b in extract_benefits(blocks, docs)]
