@@ -319,3 +319,31 @@ def test_a_footer_link_to_freedom_of_information_keeps_the_advert() -> None:
         "Freedom of Information (FOI) | Privacy | Cookies"
     )
     assert [t for t, _pay in _vacancies(page)] == ["Social Worker"]
+
+
+# Classes from a second batch of provider pages (eval/providers2, development half).
+
+
+def test_a_heading_that_calls_its_post_a_vacancy_is_an_advert() -> None:
+    # gladstonechildcare.co.uk project worker: no pay or date in the capture, but the heading says vacancy
+    page = "Project Worker Vacancy\n\nThe role of the Project Worker is to provide a warm, caring experience."
+    assert [t for t, _pay in _vacancies(page)] == ["Project Worker"]
+
+
+def test_a_one_word_post_that_governors_seek_to_appoint() -> None:
+    # visionpdf.com Meadows School principal's candidate pack
+    text = "The governors are seeking to appoint an outstanding Principal for April 2018."
+    assert [t for t, _pay in _vacancies(text)] == ["Principal"]
+
+
+def test_a_capitalised_word_opening_a_longer_name_is_no_post() -> None:
+    text = "We are seeking two consultants to join our Specialist Community Paediatric Teams."
+    assert "Specialist" not in [t for t, _pay in _vacancies(text)]
+
+
+def test_a_position_field_holding_only_hours_is_no_title() -> None:
+    # jobijoba.co.uk Sallygate School: "Position: Full Time (37.5 hours per week) Positions available: 1"
+    text = "Position: Full Time (37.5 hours per week) Positions available: 1 Closing date: 31st January 2026"
+    fields = [(b.label, b.text) for b in label_fields(text_blocks(text)) if b.kind == "field"]
+    assert ("posts", "1") in fields
+    assert _vacancies(text) == []

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from pipeline.extract.models import Block, RoleMention, VacancyCandidate
 from pipeline.extract.nlp import sentence_at, singular_title
-from pipeline.extract.roles import clean_title, is_scale_heading, role_mentions, title_key
+from pipeline.extract.roles import clean_title, is_scale_heading, names_vacancy, role_mentions, title_key
 from pipeline.extract.sections import advert_facts, backed_headings, is_generic_heading, title_like
 from pipeline.extract.terms import refers_forward
 from pipeline.extract.units import (
@@ -155,7 +155,8 @@ class _Linker:
             # (structure before text rules).
             whole = block.group or not mentions
             titles = [singular_title(clean_title(block.text))] if whole else [m.title for m in mentions]
-            self.open(Unit(titles, block.level, block.group), block)
+            # "Project Worker Vacancy": the heading itself says the post is being recruited to
+            self.open(Unit(titles, block.level, block.group, announced=names_vacancy(block.text)), block)
             assert self.current is not None
             self.current.add_evidence(block.text)
         elif unit is not None and block.level <= unit.level and (len(unit.texts) > 1 or unit.level == TEXT_LEVEL):

@@ -151,6 +151,19 @@ def _is_anchor(block: Block, span: Span) -> bool:
     return bool(cues.leading.match(before) or cues.posting.match(after) or cues.recruiting.search(before))
 
 
+_ONLY_TERMS = re.compile(
+    r"(?:(?:full|part)[\s-]?time|permanent|temporary|fixed[\s-]term|casual|relief|bank|job[\s-]share|term[\s-]time(?:\s+only)?"
+    r"|[,/&]|and|or|\s)+",
+    re.IGNORECASE,
+)
+_VACANCY_NOUN = re.compile(r"\s(?:vacancy|vacancies)\s*$", re.IGNORECASE)
+
+
+def names_vacancy(heading: str) -> bool:
+    """Whether a heading calls its post a vacancy ("Project Worker Vacancy")."""
+    return bool(_VACANCY_NOUN.search(heading))
+
+
 def is_post(title: str) -> bool:
     """False for titles that are never employed posts (foster carers, adopters, volunteers)."""
     return not _cues().not_post.search(title)
@@ -176,6 +189,8 @@ def _role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
         title = clean_title(block.text)
         if not title or not title[:1].isalpha():  # "Post: 2 Southbank Health Centre" is not a title
             return []
+        if _ONLY_TERMS.fullmatch(re.sub(r"\([^)]*\)", " ", title).strip()):
+            return []  # "Position: Full Time (37.5 hours per week)": the post's hours, not its title
         return [RoleMention(singular_title(title), block.text, True)]
     if doc is None:
         return []
@@ -303,6 +318,13 @@ def _announced(text: str, start: int) -> bool:
     return not _NEW_CLAUSE.search(gap[listed[-1].end() :] if listed else gap)
 
 
+def _lone_title(doc: Doc, span: Span) -> bool:
+    """A one-word title written capitalised and ending its phrase ("an outstanding Principal for April"), not
+    the first word of a longer name ("our Specialist Community Paediatric Teams")."""
+    after = doc[span.end] if span.end < len(doc) else None
+    return span[0].is_title and not (after is not None and after.is_title)
+
+
 def _prose_mentions(block: Block, doc: Doc, taken: list[tuple[int, int]]) -> list[RoleMention]:
     """Titles in any case that the text announces as posts: after a recruiting statement in the same sentence
     ("the council is recruiting 50 social workers and 12 advanced practitioners"), before a posting noun after
@@ -320,10 +342,10 @@ def _prose_mentions(block: Block, doc: Doc, taken: list[tuple[int, int]]) -> lis
             trimmed = _prose_span(doc, span)
         if trimmed is None or not any(role_component().is_head(t) for t in trimmed):
             continue
-        if len(trimmed) == 1 and not opens_line:
-            continue  # a bare "managers" or "specialist" in running text is not a post
-        before = text[: trimmed.start_char]
         announced = _announced(text, trimmed.start_char)
+        if len(trimmed) == 1 and not opens_line and not (announced and _lone_title(doc, trimmed)):
+            continue  # a bare "managers" in running text is not a post; "seeking to appoint a Principal" is
+        before = text[: trimmed.start_char]
         posted = bool(cues.posting.match(text[trimmed.end_char :])) and bool(
             re.search(r"\b(?:our|these|the|this)\s+(?:\S+\s+){0,1}$", before, re.IGNORECASE)
         )
