@@ -347,3 +347,12 @@ def test_a_position_field_holding_only_hours_is_no_title() -> None:
     fields = [(b.label, b.text) for b in label_fields(text_blocks(text)) if b.kind == "field"]
     assert ("posts", "1") in fields
     assert _vacancies(text) == []
+
+
+def test_a_pay_line_in_an_offer_list_does_not_end_it() -> None:
+    # jobijoba.co.uk Coven Care Homes deputy manager (eval/providers2 held-out miss, read after its final run)
+    text = (
+        "About the Role\nWhat We Offer\nSalary £37,000 – £40,000 per year\nCompany pension scheme\n"
+        "Employee wellbeing support"
+    )
+    assert {"pension", "wellbeing"} <= _benefits(text)

@@ -168,8 +168,9 @@ def extract_benefits(blocks: Sequence[Block], docs: Sequence[Doc | None]) -> lis
             section = _section(block.text)
             list_intro = from_line = False
             continue
-        if from_line and block.kind != "item" and not (doc is not None and len(doc.spans[BENEFITS])):
-            section, from_line = None, False  # a section a line opened runs over its list and benefit lines only
+        has_phrase = doc is not None and len(doc.spans[BENEFITS]) > 0
+        if from_line and block.kind != "item" and not has_phrase and "£" not in block.text:
+            section, from_line = None, False  # a section a line opened runs over its list, pay and benefit lines
         topic = _labelled_topic(block)
         if topic is not None and block.text.rstrip().endswith(":"):
             section, list_intro, from_line = topic, False, True  # a label line alone opens its topic's section
