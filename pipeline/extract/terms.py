@@ -44,20 +44,22 @@ def _patterns() -> _Patterns:
     )
 
 
-_FIELD_HOURS = re.compile(
-    r"(?P<h>\d{1,2}(?:\.\d{1,2})?)\s*(?:hours|hrs|per\s+week|a\s+week|pw)\b|^\s*(?P<bare>\d{1,2}(?:\.\d{1,2})?)\s*$",
-    re.IGNORECASE,
-)  # in an hours field: "30 hours", "36 per week", or the number alone ("Hours of Duty: 18.50")
+# In an hours field: "30 hours", "36 per week", or the number alone ("Hours of Duty: 18.50").
+_FIELD_HOURS = re.compile(r"(?P<h>\d{1,2}(?:\.\d{1,2})?)\s*(?:hours|hrs|per\s+week|a\s+week|pw)\b", re.IGNORECASE)
+_BARE_HOURS = re.compile(r"^\s*(?P<h>\d{1,2}(?:\.\d{1,2})?)\s*$")
 
 
 def extract_hours(text: str, labelled: bool = False) -> tuple[str | None, float | None]:
-    """(hours, hours_per_week): `full-time`/`part-time` when the text names exactly one, and weekly hours.
+    """(hours, hours_per_week): `full-time`/`part-time` when the text names exactly one and its weekly hours
+    (35 or more is full time) do not say the other, and the weekly hours.
 
     `labelled` is for the value of an hours field, where "30 hours" needs no "per week".
     """
     pats = _patterns()
-    per_week = pats.hours_per_week.search(text) or (_FIELD_HOURS.search(text) if labelled else None)
-    weekly = float(per_week["h"] or per_week["bare"]) if per_week else None
+    per_week = pats.hours_per_week.search(text)
+    if per_week is None and labelled:
+        per_week = _FIELD_HOURS.search(text) or _BARE_HOURS.match(text)
+    weekly = float(per_week["h"]) if per_week else None
     unbracketed = re.sub(r"\([^)]*\)", " ", text)
     named = {name for name, pattern in pats.hours if pattern.search(text)}
     named |= {name for name, pattern in pats.hours_fte if pattern.search(unbracketed)}
