@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from pipeline.extract.employer_kinds import agency_cue, kind_from_name
 from pipeline.extract.models import EmployerMention
-from pipeline.extract.nlp import role_titles
+from pipeline.extract.nlp import names_post
 from pipeline.reference import Gazetteer, gazetteer
 from pipeline.resources import any_of, load_yaml
 
@@ -194,7 +194,7 @@ def _named_providers(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]
         first = text[start : match.end("name")].split()[0].replace("’", "'").lower()
         if first in _generic_words() or first in gaz.by_place or _COUNCIL_WORDS.search(name) or gaz.resolve(name):
             continue  # a description, a council's service ("Bradford Children's Services") or a known employer
-        if any(role_titles().is_head_word(word) for word in name.split()):
+        if names_post(name):
             continue  # a post, not an employer ("The Deputy Manager is the service's ...")
         yield start, match.end("name"), text[start : match.end("name")]
 
@@ -320,8 +320,3 @@ def employer_line(text: str) -> EmployerMention | None:
     if first in _generic_words() or names_post(line):
         return None
     return employer_in_field(line)
-
-
-def names_post(text: str) -> bool:
-    """Whether a line holds a post's head word ("Higher Level Teaching Assistant")."""
-    return any(role_titles().is_head_word(word.strip("(),:;")) for word in text.split())

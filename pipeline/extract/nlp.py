@@ -202,6 +202,11 @@ def role_titles() -> RoleTitles:
     return RoleTitles(load_yaml("roles.yaml"))
 
 
+def names_post(text: str) -> bool:
+    """Whether a line holds a post's head word ("Higher Level Teaching Assistant")."""
+    return any(role_titles().is_head_word(word.strip("(),:;")) for word in text.split())
+
+
 @Language.factory("benefit_terms")
 def make_benefit_terms(nlp: Language, name: str) -> BenefitTerms:
     """Factory for the benefit-phrase component (phrases from data/benefits.yaml)."""

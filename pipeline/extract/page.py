@@ -18,7 +18,6 @@ from pipeline.extract.employers import (
     employer_in_field,
     employer_line,
     extract_employers,
-    names_post,
     primary_employer,
 )
 from pipeline.extract.fields import label_fields
@@ -40,7 +39,7 @@ from pipeline.extract.limits import (
     split_long,
 )
 from pipeline.extract.models import Block, EmployerMention, PageExtraction, VacancyCandidate
-from pipeline.extract.nlp import analyse
+from pipeline.extract.nlp import analyse, names_post
 from pipeline.extract.pay_rows import unflatten_pay_rows
 from pipeline.extract.roles import title_key
 from pipeline.extract.sections import title_lines
@@ -186,7 +185,7 @@ def extract_page(
     )
     blocks = without_document_words(blocks) if is_description else blocks
     deadline.check("parsing")
-    blocks = title_lines(label_fields(_bounded(blocks, limits, notes)), names_post)
+    blocks = title_lines(label_fields(_bounded(blocks, limits, notes)))
     deadline.check("fields")
     docs = analyse([b.text for b in blocks])
     deadline.check("language analysis")

@@ -4,12 +4,12 @@ whether a heading's section holds enough of them to be an advert whatever the he
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pipeline.extract.clean import looks_like_heading
 from pipeline.extract.models import Block
+from pipeline.extract.nlp import names_post
 from pipeline.extract.terms import extract_contract, extract_hours
 from pipeline.resources import any_of, load_yaml
 
@@ -125,7 +125,7 @@ def title_like(text: str) -> bool:
 TITLE_LINE_REACH = 3  # a title line stands at most this many blocks above the advert's first field
 
 
-def title_lines(blocks: list[Block], names_post: Callable[[str], bool]) -> list[Block]:
+def title_lines(blocks: list[Block]) -> list[Block]:
     """Blocks with the title line of a capture without blank lines made a heading: the nearest title-like line
     that names a post within a few blocks above a run of advert fields ("Modern Apprentice – Early Years
     Practitioner - fixed term until 29/6/" above "Salary: ..."), where no heading stands between them and no
