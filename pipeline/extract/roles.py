@@ -31,6 +31,8 @@ class _Cues:
     suffixes: tuple[re.Pattern[str], ...]
     not_post: re.Pattern[str]
     noun_suffix: re.Pattern[str]
+    vacancy_heading: re.Pattern[str]
+    terms_only: re.Pattern[str]
     stop_modifiers: frozenset[str]
     heading_lead: frozenset[str]
     specialism: frozenset[str]
@@ -61,6 +63,8 @@ def _cues() -> _Cues:
         tuple(re.compile(p, flags) for p in data["title_suffixes"]),
         re.compile(any_of(data["not_posts"]), flags),
         re.compile(data["title_noun_suffix"], flags),
+        re.compile(data["vacancy_heading_suffix"], flags),
+        re.compile(data["terms_only_title"], flags),
         frozenset(data["stop_modifiers"]),
         frozenset(data["heading_lead_words"]),
         frozenset(data["specialism_words"]),
@@ -151,17 +155,9 @@ def _is_anchor(block: Block, span: Span) -> bool:
     return bool(cues.leading.match(before) or cues.posting.match(after) or cues.recruiting.search(before))
 
 
-_ONLY_TERMS = re.compile(
-    r"(?:(?:full|part)[\s-]?time|permanent|temporary|fixed[\s-]term|casual|relief|bank|job[\s-]share|term[\s-]time(?:\s+only)?"
-    r"|[,/&]|and|or|\s)+",
-    re.IGNORECASE,
-)
-_VACANCY_NOUN = re.compile(r"\s(?:vacancy|vacancies)\s*$", re.IGNORECASE)
-
-
 def names_vacancy(heading: str) -> bool:
     """Whether a heading calls its post a vacancy ("Project Worker Vacancy")."""
-    return bool(_VACANCY_NOUN.search(heading))
+    return bool(_cues().vacancy_heading.search(heading))
 
 
 def is_post(title: str) -> bool:
@@ -189,7 +185,7 @@ def _role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
         title = clean_title(block.text)
         if not title or not title[:1].isalpha():  # "Post: 2 Southbank Health Centre" is not a title
             return []
-        if _ONLY_TERMS.fullmatch(re.sub(r"\([^)]*\)", " ", title).strip()):
+        if _cues().terms_only.fullmatch(re.sub(r"\([^)]*\)", " ", title).strip()):
             return []  # "Position: Full Time (37.5 hours per week)": the post's hours, not its title
         return [RoleMention(singular_title(title), block.text, True)]
     if doc is None:
