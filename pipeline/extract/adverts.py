@@ -23,7 +23,14 @@ from spacy.tokens import Doc
 
 from pipeline.extract.models import Block, RoleMention, VacancyCandidate
 from pipeline.extract.nlp import sentence_at, singular_title
-from pipeline.extract.roles import clean_title, is_scale_heading, names_vacancy, role_mentions, title_key
+from pipeline.extract.roles import (
+    clean_title,
+    counts_posts,
+    is_scale_heading,
+    names_vacancy,
+    role_mentions,
+    title_key,
+)
 from pipeline.extract.sections import advert_facts, backed_headings, is_generic_heading, title_like
 from pipeline.extract.terms import refers_forward
 from pipeline.extract.units import (
@@ -134,6 +141,8 @@ class _Linker:
             self.loose.append(block)
         else:
             self.current.texts.append(block.text)
+            if len(self.current.texts) <= 3 and counts_posts(block.text):
+                self.current.announced = True  # "(X2 Vacancies)" under the title: it is being recruited to
             self.current.facts |= advert_facts(block)
             if block.kind == "field" and block.label:
                 self.current.fields.setdefault(block.label, block.text)

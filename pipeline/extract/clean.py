@@ -51,6 +51,9 @@ _CARD_TAGS = {"li", "article", "tr"}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CHAR_FIXES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\ufeff": None})
 _BULLET = re.compile(r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*]|-(?=\s))\s*")
+# Markdown strong emphasis in a capture ("**Salary**: ...", a bold line of its own), also where a bold passage
+# runs over lines and one of its ends is on this line; "** " (a footnote mark) is no emphasis
+_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__|^\*\*(?=[^\s*])|(?<=[^\s*])\*\*$")
 
 
 def normalise_text(text: str) -> str:
@@ -312,9 +315,11 @@ def text_blocks(text: str) -> list[Block]:
     a paragraph becomes a heading."""
     blocks: list[Block] = []
     previous_para = 0
-    for line, para in _text_lines(text):
-        first_of_paragraph, previous_para = para != previous_para, para
-        if is_boilerplate(line):
+    for marked, para in _text_lines(text):
+        line = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", marked).strip()
+        # a line wholly in bold stands apart like a paragraph's first line
+        first_of_paragraph, previous_para = para != previous_para or _EMPHASIS.fullmatch(marked) is not None, para
+        if not line or is_boilerplate(line):
             continue
         if _BULLET.match(line):
             blocks.append(Block("item", _BULLET.sub("", line), para=para))

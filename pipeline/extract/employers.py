@@ -177,26 +177,51 @@ def _generic_words() -> frozenset[str]:
 _COUNCIL_WORDS = re.compile(r"\b(?:Council|Borough|County|Authority|NHS|Government)\b")
 
 
+@lru_cache(maxsize=1)
+def _recruiting_name_pattern() -> re.Pattern[str]:
+    """A name of two to six capitalised words opening a line, as the subject of a recruiting statement, whatever
+    its last word ("North Kent Mind is seeking qualified Sessional Therapists")."""
+    word = r"[A-Z][\w'&-]*"
+    data = load_yaml("employers.yaml")
+    after, prefix = any_of(data["recruiting_name_after"]), data["recruiting_prefix"]
+    return re.compile(rf"(?m)^(?:{prefix})?(?P<name>{word}(?:[ \t]+(?:{word}|and|of|&)){{1,5}})(?i:{after})")
+
+
+def _provider_name(match: re.Match[str], text: str, gaz: Gazetteer) -> tuple[int, int, str] | None:
+    """The provider a match names, without a leading "The" or sentence opener, or None for a description, a
+    council's service ("Bradford Children's Services"), a known employer or a post."""
+    name = match.group("name")
+    start = match.start("name") + (4 if name.startswith("The ") else 0)
+    lead = text[start : match.end("name")].split(" ", 1)
+    if len(lead) == 2 and lead[0] in _lead_words():  # "Today Nugent Care is ..."
+        start += len(lead[0]) + 1
+    first = text[start : match.end("name")].split()[0].replace("’", "'").lower()
+    if first in _generic_words() or first in gaz.by_place or _COUNCIL_WORDS.search(name) or gaz.resolve(name):
+        return None
+    if names_post(name):
+        return None  # a post, not an employer ("The Deputy Manager is the service's ...")
+    return start, match.end("name"), text[start : match.end("name")]
+
+
 def _named_providers(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
     """Employers outside the reference data named in prose after an employer cue ("join our team at X Care")
-    or before one that describes an organisation ("X is a charity", "X operates children's homes") or recruits
-    ("X School has an exciting opportunity", "X Academy is committed to safeguarding")."""
+    or before one that describes an organisation ("X is a charity", "X operates children's homes")."""
     subjects = [m for m in _provider_subject_pattern().finditer(text) if _named_mid_sentence(m.group("name"), text)]
-    recruiting = [
-        m for m in _recruiting_subject_pattern().finditer(text) if len(m.group("name").removeprefix("The ").split()) > 1
-    ]
-    for match in [*_provider_pattern().finditer(text), *subjects, *recruiting]:
-        name = match.group("name")
-        start = match.start("name") + (4 if name.startswith("The ") else 0)
-        lead = text[start : match.end("name")].split(" ", 1)
-        if len(lead) == 2 and lead[0] in _lead_words():  # "Today Nugent Care is ..."
-            start += len(lead[0]) + 1
-        first = text[start : match.end("name")].split()[0].replace("’", "'").lower()
-        if first in _generic_words() or first in gaz.by_place or _COUNCIL_WORDS.search(name) or gaz.resolve(name):
-            continue  # a description, a council's service ("Bradford Children's Services") or a known employer
-        if names_post(name):
-            continue  # a post, not an employer ("The Deputy Manager is the service's ...")
-        yield start, match.end("name"), text[start : match.end("name")]
+    for match in [*_provider_pattern().finditer(text), *subjects]:
+        if (found := _provider_name(match, text, gaz)) is not None:
+            yield found
+
+
+def _recruiting_subjects(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
+    """Employers outside the reference data named as the subject of a recruiting or safeguarding statement ("X
+    School has an exciting opportunity", "The Governors of X School wish to appoint", "X Academy is committed to
+    safeguarding", a line opening "North Kent Mind is seeking")."""
+    matches = [*_recruiting_subject_pattern().finditer(text), *_recruiting_name_pattern().finditer(text)]
+    for match in matches:
+        if len(match.group("name").removeprefix("The ").split()) < 2:
+            continue  # "The Trustees are looking to recruit": no name
+        if (found := _provider_name(match, text, gaz)) is not None:
+            yield found
 
 
 def extract_employers(text: str) -> list[EmployerMention]:
@@ -211,7 +236,9 @@ def extract_employers(text: str) -> list[EmployerMention]:
         *_nhs_trusts(text),
         *_named_providers(text, gaz),
     ]
-    found = [(s, EmployerMention(key, text[s:e], True)) for s, e, key in explicit]
+    recruiting = {s: (s, e, key) for s, e, key in _recruiting_subjects(text, gaz)}
+    explicit += [r for s, r in recruiting.items() if not any(s == x[0] for x in explicit)]
+    found = [(s, EmployerMention(key, text[s:e], True, s in recruiting)) for s, e, key in explicit]
     for start, end, key in _bare(text, gaz):
         if not any(s <= start < e for s, e, _ in explicit):
             found.append((start, EmployerMention(key, text[start:end], False)))
@@ -220,7 +247,8 @@ def extract_employers(text: str) -> list[EmployerMention]:
 
 
 def primary_employer(mentions: Sequence[EmployerMention]) -> str | None:
-    """The page's employer: named in more than half of the employer mentions (explicit names first).
+    """The page's employer: named in more than half of the employer mentions (explicit names first), else the
+    one name the page gives as the subject of a recruiting statement.
 
     A children's trust named beside the council it serves is the employer: it runs the service.
     """
@@ -230,7 +258,11 @@ def primary_employer(mentions: Sequence[EmployerMention]) -> str | None:
         counts = Counter(m.key for m in mentions if m.explicit == explicit)
         if counts:
             key, count = counts.most_common(1)[0]
-            return _trust_for(key, named, gaz) or (key if count * 2 > sum(counts.values()) else None)
+            majority = key if count * 2 > sum(counts.values()) else None
+            recruiting = {m.key for m in mentions if m.recruits}
+            # no name is most of them: the one the page has recruiting ("The Governors of X School wish to appoint")
+            chosen = majority or (recruiting.pop() if len(recruiting) == 1 else None)
+            return _trust_for(key, named, gaz) or chosen
     return None
 
 

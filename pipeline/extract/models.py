@@ -95,6 +95,7 @@ class EmployerMention:
     key: str  # canonical name from the gazetteer
     text: str
     explicit: bool  # "X County Council" (True) or a bare place name in an employer context (False)
+    recruits: bool = False  # the subject of a recruiting statement ("North Kent Mind is seeking ...")
 
 
 @dataclass(frozen=True)

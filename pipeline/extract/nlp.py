@@ -36,6 +36,7 @@ class RoleTitles:
         self.heads = {h.lower() for h in data["heads"]}
         self.forward = {h.lower() for h in data["forward_heads"]}
         self.stop = set(data["stop_modifiers"])
+        self.left_stop = frozenset(data["function_words"])  # lower-case words no title opens with or runs through
         self._hashes: set[int] | None = None
         self._prose_stop: frozenset[str] = frozenset()
         # Words whose presence makes a title possible: heads, their plurals, and forward heads.
@@ -65,7 +66,7 @@ class RoleTitles:
         i = head - 1
         while i >= floor:
             tok = doc[i]
-            if self._modifier(tok, any_case):
+            if self._modifier(tok, any_case) and tok.text not in self.left_stop:
                 start = i
             elif tok.lower_ in _CONNECTORS and i > 0 and self._modifier(doc[i - 1], any_case) and tok.lower_ != "of":
                 pass

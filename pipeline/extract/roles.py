@@ -32,6 +32,7 @@ class _Cues:
     not_post: re.Pattern[str]
     noun_suffix: re.Pattern[str]
     vacancy_heading: re.Pattern[str]
+    post_count: re.Pattern[str]
     terms_only: re.Pattern[str]
     stop_modifiers: frozenset[str]
     heading_lead: frozenset[str]
@@ -64,6 +65,7 @@ def _cues() -> _Cues:
         re.compile(any_of(data["not_posts"]), flags),
         re.compile(data["title_noun_suffix"], flags),
         re.compile(data["vacancy_heading_suffix"], flags),
+        re.compile(data["post_count_line"], flags),
         re.compile(data["terms_only_title"], flags),
         frozenset(data["stop_modifiers"]),
         frozenset(data["heading_lead_words"]),
@@ -160,6 +162,11 @@ def names_vacancy(heading: str) -> bool:
     return bool(_cues().vacancy_heading.search(heading))
 
 
+def counts_posts(line: str) -> bool:
+    """Whether a line of its own counts the posts of the title above it ("(X2 Vacancies)", "3 posts")."""
+    return _cues().post_count.fullmatch(line.strip()) is not None
+
+
 def is_post(title: str) -> bool:
     """False for titles that are never employed posts (foster carers, adopters, volunteers)."""
     return not _cues().not_post.search(title)
@@ -207,7 +214,7 @@ def _role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
     previous: Span | None = None
     for span in doc.spans[ROLES]:
         announced = _announced(block.text, span.start_char)
-        anchor = (
+        anchor = not _possessive(block.text, span.end_char) and (
             announced
             or _is_anchor(block, span)
             or (
@@ -259,6 +266,9 @@ def heading_title(heading: str, span: Span) -> str:
     whole = clean_title(heading)
     found = _clean(span.text)
     at = whole.lower().find(found.lower())
+    trimmed = clean_title(found)  # "Part-Time Classroom Assistant (...)": the heading cleaned of its leading terms
+    if at < 0 and trimmed != found and found.lower().endswith(trimmed.lower()) and whole.startswith(trimmed):
+        found, at = trimmed, 0
     if at < 0:
         return found
     cues = _cues()
@@ -338,6 +348,8 @@ def _prose_mentions(block: Block, doc: Doc, taken: list[tuple[int, int]]) -> lis
             trimmed = _prose_span(doc, span)
         if trimmed is None or not any(role_component().is_head(t) for t in trimmed):
             continue
+        if _possessive(text, trimmed.end_char):
+            continue
         announced = _announced(text, trimmed.start_char)
         if len(trimmed) == 1 and not opens_line and not (announced and _lone_title(doc, trimmed)):
             continue  # a bare "managers" in running text is not a post; "seeking to appoint a Principal" is
@@ -349,6 +361,12 @@ def _prose_mentions(block: Block, doc: Doc, taken: list[tuple[int, int]]) -> lis
         if announced or posted or paid:
             found.append(RoleMention(title_case(singular_title(_clean(trimmed.text))), trimmed.text, True, announced))
     return found
+
+
+def _possessive(text: str, end: int) -> bool:
+    """Whether the title ending at `end` is written as a possessive ("Teachers' Pay Scale", "the Social
+    Worker's caseload"): it names a thing of the post's, not a post being advertised."""
+    return text[end : end + 1] in ("'", "’")
 
 
 _SMALL_WORDS = frozenset({"and", "of", "for", "in", "the", "with", "to", "&"})
