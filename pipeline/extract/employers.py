@@ -15,8 +15,9 @@ from functools import lru_cache
 from pipeline.extract.employer_kinds import agency_cue, kind_from_name
 from pipeline.extract.models import EmployerMention
 from pipeline.extract.nlp import names_post
+from pipeline.prefilter import Alternation
 from pipeline.reference import Gazetteer, gazetteer
-from pipeline.resources import any_of, load_yaml
+from pipeline.resources import load_yaml
 
 MAX_NAME_WORDS = 6
 _COUNCIL = re.compile(r"\b(?:[Cc]ouncil|COUNCIL)\b")
@@ -27,9 +28,7 @@ COMPANY = re.compile(r"\b(?:[A-Z][\w&'-]*[ \t]+){1,5}(?:Ltd|Limited|LLP|plc|PLC|
 _NOT_COMPANY_START = {"The", "A", "An", "Our", "At", "By", "For", "With", "From", "And", "Join", "Working"}
 # English NHS trusts by their names' ending: "Oxford Health NHS Foundation Trust".
 # Place names keep their lower-case words: "The Newcastle upon Tyne Hospitals NHS Foundation Trust".
-NHS_TRUST = re.compile(
-    r"\b(?:[A-Z][\w'-]*[ \t]+(?:(?:and|upon)[ \t]+)?){1,8}NHS[ \t]+(?:Foundation[ \t]+)?Trust\b"
-)
+NHS_TRUST = re.compile(r"\b(?:[A-Z][\w'-]*[ \t]+(?:(?:and|upon)[ \t]+)?){1,8}NHS[ \t]+(?:Foundation[ \t]+)?Trust\b")
 
 
 def _names_ending(pattern: re.Pattern[str], text: str, min_words: int) -> Iterator[tuple[int, int, str]]:
@@ -125,32 +124,32 @@ def _head_words(words: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _provider_pattern() -> re.Pattern[str]:
+def _provider_pattern() -> Alternation:
     data = load_yaml("employers.yaml")
-    cue = any_of(data["provider_name_before"])
     heads = _head_words(data["provider_heads"])
     word = r"[A-Z][\w'&.-]*"
     name = rf"(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}}[ \t]+(?:{heads})\b"
-    return re.compile(rf"\b(?i:{cue})[ \t]+(?P<name>{name})")
+    return Alternation(data["provider_name_before"], before=r"\b(?i:", after=rf")[ \t]+(?P<name>{name})")
 
 
 @lru_cache(maxsize=1)
-def _provider_subject_pattern() -> re.Pattern[str]:
+def _provider_subject_pattern() -> Alternation:
     data = load_yaml("employers.yaml")
-    after = any_of(data["provider_name_after"])
     word = r"[A-Z][\w'&-]*"  # no full stop: a name never runs over a sentence's end
-    return re.compile(rf"(?<![\w'’])(?P<name>(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}})(?i:{after})")
+    name = rf"(?<![\w'’])(?P<name>(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}})"
+    return Alternation(data["provider_name_after"], before=rf"{name}(?i:", after=")")
 
 
 @lru_cache(maxsize=1)
-def _recruiting_subject_pattern() -> re.Pattern[str]:
+def _recruiting_subject_pattern() -> Alternation:
     data = load_yaml("employers.yaml")
     heads = _head_words([*data["provider_heads"], *data["recruiting_heads"]])
     word = r"[A-Z][\w'&-]*"
     name = rf"(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,7}}[ \t]+(?:{heads})"
     prefix = data["recruiting_prefix"]
     bracket = r"(?:[ \t]*\([^)\n]{1,40}\))?"  # "X Academy (part of Y Trust) is seeking"
-    return re.compile(rf"(?<![\w'’])(?:{prefix})?(?P<name>{name}){bracket}(?i:{any_of(data['recruiting_after'])})")
+    subject = rf"(?<![\w'’])(?:{prefix})?(?P<name>{name}){bracket}"
+    return Alternation(data["recruiting_after"], before=rf"{subject}(?i:", after=")")
 
 
 def _named_mid_sentence(name: str, text: str) -> bool:
