@@ -83,6 +83,16 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[Clause, ...]:
         return ()
 
 
+def _satisfied(needs: tuple[tuple[Clause, ...], ...], present: set[str]) -> Iterator[int]:
+    """The indexes of the alternatives each of whose clauses has a literal among those present."""
+    for i, clauses in enumerate(needs):
+        for clause in clauses:
+            if clause.isdisjoint(present):
+                break
+        else:
+            yield i
+
+
 class Alternation:
     """`before + any_of(alternatives) + after`, compiled with `flags`, searched with literal prefilters."""
 
@@ -91,6 +101,10 @@ class Alternation:
         self.before, self.after, self.flags = before, after, flags
         self.pattern = re.compile(before + any_of(list(alternatives)) + after, flags)
         self.needs = tuple(required_literals(a, flags) for a in alternatives)
+        self.literals = tuple(sorted({w for needs in self.needs for clause in needs for w in clause}))
+        self.always = any(not needs for needs in self.needs)  # an alternative that requires no literal
+        # A quick first test: one literal of each alternative's most selective clause.
+        self.quick = tuple(sorted({w for needs in self.needs if needs for w in _best(list(needs)) or ()}))
         # Leaving an alternative out renumbers the groups after it: only alternatives without groups.
         self.reducible = all(re.compile(a, flags).groups == 0 for a in alternatives)
         self._variants: dict[tuple[int, ...], re.Pattern[str]] = {}
@@ -107,7 +121,10 @@ class Alternation:
         """The pattern to search this text with: the alternatives whose literals it holds, or None when it holds
         none's (nothing can match)."""
         low = folded(text)
-        kept = tuple(i for i, needs in enumerate(self.needs) if all(any(w in low for w in clause) for clause in needs))
+        if not self.always and not any(map(low.__contains__, self.quick)):
+            return None
+        present = set(filter(low.__contains__, self.literals))
+        kept = tuple(_satisfied(self.needs, present))
         if not kept:
             return None
         if len(kept) == len(self.needs) or not self.reducible:
