@@ -24,14 +24,14 @@ _COUNCIL = re.compile(r"\b(?:[Cc]ouncil|COUNCIL)\b")
 _BOROUGH_OF = re.compile(r"\b(?:(?:London|Royal)\s+Borough\s+of|Cyngor)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'.&-]*")
 # Private providers: capitalised words ending in a company suffix ("Bright Futures Care Ltd").
-COMPANY = re.compile(r"\b(?:[A-Z][\w&'-]*[ \t]+){1,5}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?")
+COMPANY = Alternation([r"\b(?:[A-Z][\w&'-]*[ \t]+){1,5}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?"])
 _NOT_COMPANY_START = {"The", "A", "An", "Our", "At", "By", "For", "With", "From", "And", "Join", "Working"}
 # English NHS trusts by their names' ending: "Oxford Health NHS Foundation Trust".
 # Place names keep their lower-case words: "The Newcastle upon Tyne Hospitals NHS Foundation Trust".
-NHS_TRUST = re.compile(r"\b(?:[A-Z][\w'-]*[ \t]+(?:(?:and|upon)[ \t]+)?){1,8}NHS[ \t]+(?:Foundation[ \t]+)?Trust\b")
+NHS_TRUST = Alternation([r"\b(?:[A-Z][\w'-]*[ \t]+(?:(?:and|upon)[ \t]+)?){1,8}NHS[ \t]+(?:Foundation[ \t]+)?Trust\b"])
 
 
-def _names_ending(pattern: re.Pattern[str], text: str, min_words: int) -> Iterator[tuple[int, int, str]]:
+def _names_ending(pattern: Alternation, text: str, min_words: int) -> Iterator[tuple[int, int, str]]:
     """Names that a pattern finds by their ending ("... Ltd", "... NHS Trust"), without leading words such as
     "The" or "Join" and without a full stop after the name."""
     for match in pattern.finditer(text):
@@ -85,16 +85,21 @@ def _boroughs(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
                 break
 
 
+@lru_cache(maxsize=1)
+def _lowered(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, name.lower()) for name in names)
+
+
 def _organisations(text: str, lower: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
-    for name in gaz.organisations:
-        start = lower.find(name.lower())
+    for name, low_name in _lowered(gaz.organisations):
+        start = lower.find(low_name)
         while start >= 0:
             end = start + len(name)
             if (start == 0 or not lower[start - 1].isalnum()) and (end == len(lower) or not lower[end].isalnum()):
                 employer = gaz.resolve(name)
                 if employer:
                     yield start, end, employer.name
-            start = lower.find(name.lower(), end)
+            start = lower.find(low_name, end)
 
 
 def _bare(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
