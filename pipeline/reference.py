@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.resources import any_of, load_csv, load_yaml
+from pipeline.prefilter import Alternation
+from pipeline.resources import load_csv, load_yaml
 
 _KINDS = {
     "CTY": "county_council",
@@ -48,8 +49,8 @@ class Gazetteer:
     by_place: dict[str, list[Employer]]  # lower-cased place names of current authorities
     organisations: tuple[str, ...]  # names of trusts etc. that are employers wherever they are named
     bare_names: frozenset[str]  # lower-cased place (and charity) names that count only in an employer context
-    bare_before: re.Pattern[str]  # "working for" + name
-    bare_after: re.Pattern[str]  # name + "is committed to", "'s children's homes"
+    bare_before: Alternation  # "working for" + name
+    bare_after: Alternation  # name + "is committed to", "'s children's homes"
 
     def resolve(self, name: str) -> Employer | None:
         """The employer a written name refers to, or None."""
@@ -193,15 +194,13 @@ def gazetteer() -> Gazetteer:
     for name, org in written_as:
         by_name.setdefault(_apostrophes(name).lower(), org)
     data = load_yaml("employers.yaml")
-    before = any_of(data["bare_name_before"])
-    after = any_of(data["bare_name_after"])
     return Gazetteer(
         by_name,
         by_place,
         tuple(_apostrophes(o) for o in organisations),
         frozenset(bare),
-        re.compile(rf"\b(?:{before})\s+", re.IGNORECASE),
-        re.compile(rf"(?:{after})", re.IGNORECASE),
+        Alternation(data["bare_name_before"], re.IGNORECASE, before=r"\b(?:", after=r")\s+"),
+        Alternation(data["bare_name_after"], re.IGNORECASE, before="(?:", after=")"),
     )
 
 

@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Span
 from pipeline.extract.employers import extract_employers
 from pipeline.extract.models import CELL_LEVEL, BenefitMention, Block
 from pipeline.extract.nlp import BENEFITS, sentence_at
-from pipeline.resources import any_of, load_yaml
+from pipeline.prefilter import Alternation
+from pipeline.resources import load_yaml
 
 HEADING_LINE_MAX_CHARS = 60  # a paragraph line this short, not a sentence, may stand for a heading
 LIST_INTRO_MAX_CHARS = 80  # a short cue line ("What you'll get in return") introduces the list after it
@@ -29,7 +30,7 @@ _MONEY = re.compile(r"£\s?(\d[\d,]*(?:\.\d{1,2})?)(?:\s*(?:a|per)\s+(day|hour|w
 
 @dataclass(frozen=True)
 class _Cues:
-    context: re.Pattern[str]
+    context: Alternation
     heading: re.Pattern[str]
     topics: tuple[tuple[str, re.Pattern[str]], ...]
 
@@ -42,7 +43,7 @@ def _words(patterns: list[str]) -> re.Pattern[str]:
 def _cues() -> _Cues:
     data = load_yaml("benefits.yaml")
     return _Cues(
-        re.compile(any_of(data["context_cues"]), re.IGNORECASE),
+        Alternation(data["context_cues"], re.IGNORECASE),
         _words(data["section_headings"]),
         tuple((category, _words(patterns)) for category, patterns in data["topic_headings"].items()),
     )

@@ -12,7 +12,8 @@ from lxml import etree
 
 from pipeline.errors import InputError
 from pipeline.extract.models import Block
-from pipeline.resources import any_of, load_yaml
+from pipeline.prefilter import Alternation
+from pipeline.resources import load_yaml
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCK_TAGS = {
@@ -58,8 +59,8 @@ _EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__|^\*\*
 
 def normalise_text(text: str) -> str:
     """Fold unicode spaces and hyphen variants, trim each line; keep line breaks."""
-    text = text.translate(_CHAR_FIXES)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _SPACES.sub(" ", text.translate(_CHAR_FIXES))  # the spaces folded are all but line breaks
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
 @dataclass
@@ -68,8 +69,9 @@ class _Rules:
     chrome_tags: frozenset[str]
     class_tokens: frozenset[str]
     roles: frozenset[str]
-    block_pattern: re.Pattern[str]  # any drop_block_patterns entry
-    icon_pattern: re.Pattern[str]  # any icon_label_patterns entry
+    class_hint: re.Pattern[str]  # any drop_class_tokens entry, inside a word or not (a quick test)
+    block_pattern: Alternation  # any drop_block_patterns entry
+    icon_pattern: Alternation  # any icon_label_patterns entry
 
 
 @lru_cache(maxsize=1)
@@ -80,8 +82,9 @@ def _rules() -> _Rules:
         frozenset(data["chrome_tags"]),
         frozenset(data["drop_class_tokens"]),
         frozenset(data["drop_roles"]),
-        re.compile(any_of(data["drop_block_patterns"]), re.IGNORECASE),
-        re.compile(any_of(data["icon_label_patterns"]), re.IGNORECASE),
+        re.compile("|".join(re.escape(t) for t in sorted(data["drop_class_tokens"], key=len, reverse=True))),
+        Alternation(data["drop_block_patterns"], re.IGNORECASE),
+        Alternation(data["icon_label_patterns"], re.IGNORECASE),
     )
 
 
@@ -97,7 +100,19 @@ def is_boilerplate(text: str) -> bool:
     return covered * 2 >= words and covered >= 2
 
 
-def _is_chrome(el: etree._Element, rules: _Rules) -> bool:
+@dataclass
+class _Page:
+    """What the walk over one page's tree reads: the rules, its listing cards, its table cells' column labels,
+    and the class and id values already judged (a page repeats its few class names many times)."""
+
+    rules: _Rules
+    cards: set[etree._Element]
+    labels: dict[etree._Element, str]
+    chrome_names: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+
+def _is_chrome(el: etree._Element, page: _Page) -> bool:
+    rules = page.rules
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in rules.drop_tags:
         return True
@@ -105,12 +120,28 @@ def _is_chrome(el: etree._Element, rules: _Rules) -> bool:
         return True
     if (el.get("role") or "").lower() in rules.roles:
         return True
-    tokens = re.split(r"[\s_-]+", f"{el.get('class', '')} {el.get('id', '')}".lower())
-    if rules.class_tokens.intersection(tokens):
+    names = (el.get("class", ""), el.get("id", ""))
+    chrome = page.chrome_names.get(names)
+    if chrome is None:
+        chrome = page.chrome_names[names] = _names_chrome(*names, rules)
+    if chrome:
         return True
     if tag in rules.chrome_tags:
         return not any(a.tag in ("article", "main", "section") for a in el.iterancestors())
     return False
+
+
+_NAME_BREAKS = re.compile(r"[\s_-]+")
+
+
+def _names_chrome(classes: str, ident: str, rules: _Rules) -> bool:
+    """Whether an element's class or id holds a navigation or cookie-banner token ("site-nav", "cookie_bar")."""
+    if not classes and not ident:
+        return False
+    names = f"{classes} {ident}".lower()
+    if rules.class_hint.search(names) is None:
+        return False
+    return bool(rules.class_tokens.intersection(_NAME_BREAKS.split(names)))
 
 
 @dataclass
@@ -127,8 +158,13 @@ class _Emitter:
             self.buffer.append(text)
 
     def flush(self) -> None:
-        text = normalise_text("".join(self.buffer))
+        if not self.buffer:
+            return
+        raw = "".join(self.buffer)
         self.buffer.clear()
+        if raw.isspace():
+            return
+        text = normalise_text(raw)
         if not text.strip():
             return
         self.para += 1
@@ -145,17 +181,13 @@ class _Emitter:
 
 def _repeated_cards(root: etree._Element) -> set[etree._Element]:
     """Listing items: sibling li/article/tr elements sharing a class, two or more, with a heading or link."""
+    siblings: dict[tuple[etree._Element, str, str], list[etree._Element]] = {}
+    for item in root.iterdescendants(*_CARD_TAGS):
+        siblings.setdefault((item.getparent(), item.tag, item.get("class", "")), []).append(item)
     cards: set[etree._Element] = set()
-    for parent in root.iter():
-        if not isinstance(parent.tag, str):
-            continue
-        by_key: dict[tuple[str, str], list[etree._Element]] = {}
-        for child in parent:
-            if isinstance(child.tag, str) and child.tag in _CARD_TAGS:
-                by_key.setdefault((child.tag, child.get("class", "")), []).append(child)
-        for (_tag, _cls), items in by_key.items():
-            if len(items) >= 2 and all(_is_card(it) for it in items):
-                cards.update(items)
+    for items in siblings.values():
+        if len(items) >= 2 and all(_is_card(it) for it in items):
+            cards.update(items)
     return cards
 
 
@@ -186,13 +218,11 @@ def _column_labels(root: etree._Element) -> dict[etree._Element, str]:
 
 
 def _has_heading(el: etree._Element) -> bool:
-    return any(isinstance(d.tag, str) and d.tag in _HEADINGS for d in el.iterdescendants())
+    return next(el.iterdescendants(*_HEADINGS), None) is not None
 
 
-def _walk(
-    el: etree._Element, out: _Emitter, rules: _Rules, cards: set[etree._Element], labels: dict[etree._Element, str]
-) -> None:
-    if not isinstance(el.tag, str) or _is_chrome(el, rules):
+def _walk(el: etree._Element, out: _Emitter, page: _Page) -> None:
+    if not isinstance(el.tag, str) or _is_chrome(el, page):
         out.add(el.tail)
         return
     tag = el.tag
@@ -207,18 +237,18 @@ def _walk(
         out.heading(el.text_content(), _HEADINGS[tag])
         out.add(el.tail)
         return
-    card = el in cards
+    card = el in page.cards
     saved_group = out.group
     if card:
         out.group, out.next_group = out.next_group, out.next_group + 1
     out.kinds.append(
         "item" if tag == "li" else out.kinds[-1] if tag in ("span", "a", "em", "strong", "b") else "paragraph"
     )
-    if el in labels:
-        out.add(f"{labels[el]}: ")
+    if el in page.labels:
+        out.add(f"{page.labels[el]}: ")
     out.add(el.text)
     for child in el:
-        _walk(child, out, rules, cards, labels)
+        _walk(child, out, page)
     if block:
         out.flush()
     out.kinds.pop()
@@ -261,7 +291,7 @@ def html_blocks(root: etree._Element) -> list[Block]:
     body = root.find(".//body")
     start = body if body is not None else root
     out = _Emitter()
-    _walk(start, out, rules, _repeated_cards(start), _column_labels(start))
+    _walk(start, out, _Page(rules, _repeated_cards(start), _column_labels(start)))
     out.flush()
     return [b for b in out.blocks if not is_boilerplate(b.text)]
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 import phonenumbers
 
 from pipeline.extract.models import Block, ContactPoint, Phone, Postcode
+from pipeline.prefilter import Alternation
 from pipeline.resources import any_of, load_yaml
 
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
@@ -24,7 +25,7 @@ MAX_OFFICE_DISTANCE = 4  # blocks after an address in which a phone still belong
 
 @dataclass(frozen=True)
 class _Patterns:
-    name: re.Pattern[str]
+    name: Alternation
     not_name: frozenset[str]
     label_noise: re.Pattern[str]
 
@@ -32,18 +33,17 @@ class _Patterns:
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     data = load_yaml("contacts.yaml")
-    cues = any_of(data["name_cues"])
     followers = any_of(data["name_followers"])
     honor = "|".join(data["honorifics"])
     # A name after a cue: two or three name words, or an honorific and a surname ("call Mrs Hogg on ...").
     name = (
-        rf"(?i:\b(?:{cues}))\s+(?:(?P<hon>{honor})\.?\s+(?P<surname>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})"
+        rf"))\s+(?:(?P<hon>{honor})\.?\s+(?P<surname>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})"
         rf"|(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}))"
         rf"(?=\s*(?i:{followers}))"
     )
     noise = any_of(data["phone_label_noise"])
     return _Patterns(
-        re.compile(name),
+        Alternation(data["name_cues"], before=r"(?i:\b(?:", after=name),
         frozenset(data["not_name_words"]),
         re.compile(rf"(?:(?:^|\s|\b)(?:{noise})\s*)+$", re.IGNORECASE),
     )

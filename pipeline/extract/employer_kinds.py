@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.prefilter import Alternation
 from pipeline.resources import any_of, load_yaml
 
 
@@ -24,8 +25,8 @@ class _Patterns:
     name_endings: tuple[tuple[str, re.Pattern[str]], ...]
     legal_suffix: re.Pattern[str]
     private_suffix: re.Pattern[str]
-    page_cues: tuple[tuple[str, re.Pattern[str]], ...]
-    agency: re.Pattern[str]
+    page_cues: tuple[tuple[str, Alternation], ...]
+    agency: Alternation
 
 
 @lru_cache(maxsize=1)
@@ -38,8 +39,8 @@ def patterns() -> _Patterns:
         tuple((k, re.compile(rf"\b(?:{any_of(v)})$", flags)) for k, v in data["name_endings"].items()),
         re.compile(suffixes, flags),
         re.compile(rf"[\s,]+(?:{any_of(data['private_suffixes'])})\.?\s*$", flags),
-        tuple((k, re.compile(any_of(v), flags)) for k, v in data["page_cues"].items()),
-        re.compile(any_of(data["agency_cues"]), flags),
+        tuple((k, Alternation(v, flags)) for k, v in data["page_cues"].items()),
+        Alternation(data["agency_cues"], flags),
     )
 
 

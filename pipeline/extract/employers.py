@@ -15,24 +15,23 @@ from functools import lru_cache
 from pipeline.extract.employer_kinds import agency_cue, kind_from_name
 from pipeline.extract.models import EmployerMention
 from pipeline.extract.nlp import names_post
+from pipeline.prefilter import Alternation
 from pipeline.reference import Gazetteer, gazetteer
-from pipeline.resources import any_of, load_yaml
+from pipeline.resources import load_yaml
 
 MAX_NAME_WORDS = 6
 _COUNCIL = re.compile(r"\b(?:[Cc]ouncil|COUNCIL)\b")
 _BOROUGH_OF = re.compile(r"\b(?:(?:London|Royal)\s+Borough\s+of|Cyngor)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'.&-]*")
 # Private providers: capitalised words ending in a company suffix ("Bright Futures Care Ltd").
-COMPANY = re.compile(r"\b(?:[A-Z][\w&'-]*[ \t]+){1,5}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?")
+COMPANY = Alternation([r"\b(?:[A-Z][\w&'-]*[ \t]+){1,5}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?"])
 _NOT_COMPANY_START = {"The", "A", "An", "Our", "At", "By", "For", "With", "From", "And", "Join", "Working"}
 # English NHS trusts by their names' ending: "Oxford Health NHS Foundation Trust".
 # Place names keep their lower-case words: "The Newcastle upon Tyne Hospitals NHS Foundation Trust".
-NHS_TRUST = re.compile(
-    r"\b(?:[A-Z][\w'-]*[ \t]+(?:(?:and|upon)[ \t]+)?){1,8}NHS[ \t]+(?:Foundation[ \t]+)?Trust\b"
-)
+NHS_TRUST = Alternation([r"\b(?:[A-Z][\w'-]*[ \t]+(?:(?:and|upon)[ \t]+)?){1,8}NHS[ \t]+(?:Foundation[ \t]+)?Trust\b"])
 
 
-def _names_ending(pattern: re.Pattern[str], text: str, min_words: int) -> Iterator[tuple[int, int, str]]:
+def _names_ending(pattern: Alternation, text: str, min_words: int) -> Iterator[tuple[int, int, str]]:
     """Names that a pattern finds by their ending ("... Ltd", "... NHS Trust"), without leading words such as
     "The" or "Join" and without a full stop after the name."""
     for match in pattern.finditer(text):
@@ -86,16 +85,21 @@ def _boroughs(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
                 break
 
 
+@lru_cache(maxsize=1)
+def _lowered(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, name.lower()) for name in names)
+
+
 def _organisations(text: str, lower: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
-    for name in gaz.organisations:
-        start = lower.find(name.lower())
+    for name, low_name in _lowered(gaz.organisations):
+        start = lower.find(low_name)
         while start >= 0:
             end = start + len(name)
             if (start == 0 or not lower[start - 1].isalnum()) and (end == len(lower) or not lower[end].isalnum()):
                 employer = gaz.resolve(name)
                 if employer:
                     yield start, end, employer.name
-            start = lower.find(name.lower(), end)
+            start = lower.find(low_name, end)
 
 
 def _bare(text: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
@@ -125,32 +129,32 @@ def _head_words(words: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _provider_pattern() -> re.Pattern[str]:
+def _provider_pattern() -> Alternation:
     data = load_yaml("employers.yaml")
-    cue = any_of(data["provider_name_before"])
     heads = _head_words(data["provider_heads"])
     word = r"[A-Z][\w'&.-]*"
     name = rf"(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}}[ \t]+(?:{heads})\b"
-    return re.compile(rf"\b(?i:{cue})[ \t]+(?P<name>{name})")
+    return Alternation(data["provider_name_before"], before=r"\b(?i:", after=rf")[ \t]+(?P<name>{name})")
 
 
 @lru_cache(maxsize=1)
-def _provider_subject_pattern() -> re.Pattern[str]:
+def _provider_subject_pattern() -> Alternation:
     data = load_yaml("employers.yaml")
-    after = any_of(data["provider_name_after"])
     word = r"[A-Z][\w'&-]*"  # no full stop: a name never runs over a sentence's end
-    return re.compile(rf"(?<![\w'’])(?P<name>(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}})(?i:{after})")
+    name = rf"(?<![\w'’])(?P<name>(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,4}})"
+    return Alternation(data["provider_name_after"], before=rf"{name}(?i:", after=")")
 
 
 @lru_cache(maxsize=1)
-def _recruiting_subject_pattern() -> re.Pattern[str]:
+def _recruiting_subject_pattern() -> Alternation:
     data = load_yaml("employers.yaml")
     heads = _head_words([*data["provider_heads"], *data["recruiting_heads"]])
     word = r"[A-Z][\w'&-]*"
     name = rf"(?:The\s+)?{word}(?:[ \t]+(?:{word}|and|of|&)){{0,7}}[ \t]+(?:{heads})"
     prefix = data["recruiting_prefix"]
     bracket = r"(?:[ \t]*\([^)\n]{1,40}\))?"  # "X Academy (part of Y Trust) is seeking"
-    return re.compile(rf"(?<![\w'’])(?:{prefix})?(?P<name>{name}){bracket}(?i:{any_of(data['recruiting_after'])})")
+    subject = rf"(?<![\w'’])(?:{prefix})?(?P<name>{name}){bracket}"
+    return Alternation(data["recruiting_after"], before=rf"{subject}(?i:", after=")")
 
 
 def _named_mid_sentence(name: str, text: str) -> bool:

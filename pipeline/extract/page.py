@@ -44,16 +44,14 @@ from pipeline.extract.pay_rows import unflatten_pay_rows
 from pipeline.extract.roles import title_key
 from pipeline.extract.sections import title_lines
 from pipeline.extract.units import COMPLETABLE
-from pipeline.resources import any_of, load_yaml
+from pipeline.prefilter import Alternation
+from pipeline.resources import load_yaml
 
 
 @lru_cache(maxsize=1)
-def _campaign() -> tuple[re.Pattern[str], int]:
+def _campaign() -> tuple[Alternation, int]:
     data = load_yaml("page_kinds.yaml")
-    return (
-        re.compile(any_of(data["campaign_cues"]), re.IGNORECASE),
-        int(data["campaign_min_cues"]),
-    )
+    return Alternation(data["campaign_cues"], re.IGNORECASE), int(data["campaign_min_cues"])
 
 
 NAME_LINE_BLOCKS = 8  # an employer's name line is read only among the first blocks of a page
@@ -61,9 +59,9 @@ _TITLE_DASH = re.compile(r"\s[-–|]\s")  # "Lead Nursery Nurse - St Paul's Prim
 
 
 @lru_cache(maxsize=1)
-def _foi() -> tuple[re.Pattern[str], int]:
+def _foi() -> tuple[Alternation, int]:
     data = load_yaml("page_kinds.yaml")
-    return re.compile(any_of(data["foi_cues"]), re.IGNORECASE), int(data["foi_min_cues"])
+    return Alternation(data["foi_cues"], re.IGNORECASE), int(data["foi_min_cues"])
 
 
 def answers_information_request(text: str) -> bool:

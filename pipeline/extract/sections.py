@@ -61,26 +61,31 @@ _HOURS_LINE = re.compile(
 )
 
 
-def advert_facts(block: Block) -> set[str]:
+def advert_facts(block: Block) -> frozenset[str]:
     """The job facts a block states on its own: a labelled salary, closing date, contract, grade or reference
     field, an hours field that states working hours, or a short line of hours or contract words ("Full time",
     "Permanent", "1.0 fte"). A location or employer field alone is no job fact (a service's address and
     opening hours are not an advert)."""
-    if block.kind == "field" and block.label in JOB_FIELDS:
-        if block.label == "hours" and extract_hours(block.text, labelled=True) == (None, None):
-            return set()
-        return {block.label}
-    if block.kind == "field":
-        return set()
-    text = block.text.strip(" .,")
-    if len(text.split()) > 6 or block.kind == "heading":
-        return set()
+    return _facts(block.kind, block.label, block.text)
+
+
+@lru_cache(maxsize=512)  # a page's blocks are read for their facts twice (its sections, then its adverts)
+def _facts(kind: str, label: str | None, text: str) -> frozenset[str]:
+    if kind == "field" and label in JOB_FIELDS:
+        if label == "hours" and extract_hours(text, labelled=True) == (None, None):
+            return frozenset()
+        return frozenset({label})
+    if kind == "field":
+        return frozenset()
+    text = text.strip(" .,")
+    if len(text.split()) > 6 or kind == "heading":
+        return frozenset()
     facts = set()
     if _HOURS_LINE.match(text):
         facts.add("hours")
     if extract_contract(text) and len(text.split()) <= 4:
         facts.add("contract")
-    return facts
+    return frozenset(facts)
 
 
 def backed_headings(blocks: list[Block]) -> set[int]:

@@ -6,26 +6,26 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.resources import any_of, load_yaml
+from pipeline.prefilter import Alternation
+from pipeline.resources import load_yaml
 
 
 @dataclass(frozen=True)
 class _Patterns:
-    hours: tuple[tuple[str, re.Pattern[str]], ...]
-    hours_fte: tuple[tuple[str, re.Pattern[str]], ...]
+    hours: tuple[tuple[str, Alternation], ...]
+    hours_fte: tuple[tuple[str, Alternation], ...]
     hours_per_week: re.Pattern[str]
     full_time_min: float
-    contract: tuple[tuple[str, re.Pattern[str]], ...]
+    contract: tuple[tuple[str, Alternation], ...]
+    any_contract: Alternation  # every contract pattern: no contract word in a text that it cannot match
     location: re.Pattern[str]
     group_reference: re.Pattern[str]
     forward_reference: re.Pattern[str]
     all_reference: re.Pattern[str]
 
 
-def _compile(categories: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple(
-        (name, re.compile(any_of(pats), re.IGNORECASE)) for name, pats in categories.items()
-    )
+def _compile(categories: dict[str, list[str]]) -> tuple[tuple[str, Alternation], ...]:
+    return tuple((name, Alternation(pats, re.IGNORECASE)) for name, pats in categories.items())
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +37,7 @@ def _patterns() -> _Patterns:
         re.compile(data["hours_per_week"], re.IGNORECASE),
         float(data["full_time_min_hours"]),
         _compile(data["contract"]),
+        Alternation([p for pats in data["contract"].values() for p in pats], re.IGNORECASE),
         re.compile(data["location"]),
         re.compile(data["group_reference"], re.IGNORECASE),
         re.compile(data["forward_reference"], re.IGNORECASE),
@@ -72,7 +73,10 @@ def extract_hours(text: str, labelled: bool = False) -> tuple[str | None, float 
 
 def extract_contract(text: str) -> str | None:
     """The contract type named first in the text, from the contract's vocabulary."""
-    found = {name: m.start() for name, pattern in _patterns().contract if (m := pattern.search(text))}
+    pats = _patterns()
+    if pats.any_contract.pattern_for(text) is None:
+        return None
+    found = {name: m.start() for name, pattern in pats.contract if (m := pattern.search(text))}
     if "zero-hours" in found and "casual" in found:
         return "zero-hours"  # a zero-hours contract is the casual kind the page names most precisely
     return min(found, key=found.__getitem__) if found else None
