@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from pipeline.prefilter import _ASCII_LOOKALIKES, Alternation, folded, required_literals
+from pipeline.extract.prefilter import _ASCII_LOOKALIKES, Alternation, folded, required_literals
 
 CUES = [
     r"(?:recruiting|advertising)\s+on\s+behalf\s+of\s+(?:our|a)\b",

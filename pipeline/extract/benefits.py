@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from pipeline.extract.employers import extract_employers
 from pipeline.extract.models import CELL_LEVEL, BenefitMention, Block
 from pipeline.extract.nlp import BENEFITS, sentence_at
-from pipeline.prefilter import Alternation
+from pipeline.extract.prefilter import Alternation
 from pipeline.resources import load_yaml
 
 HEADING_LINE_MAX_CHARS = 60  # a paragraph line this short, not a sentence, may stand for a heading

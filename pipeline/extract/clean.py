@@ -12,7 +12,7 @@ from lxml import etree
 
 from pipeline.errors import InputError
 from pipeline.extract.models import Block
-from pipeline.prefilter import Alternation
+from pipeline.extract.prefilter import Alternation
 from pipeline.resources import load_yaml
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}

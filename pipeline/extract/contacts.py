@@ -10,7 +10,7 @@ from functools import lru_cache
 import phonenumbers
 
 from pipeline.extract.models import Block, ContactPoint, Phone, Postcode
-from pipeline.prefilter import Alternation
+from pipeline.extract.prefilter import Alternation
 from pipeline.resources import any_of, load_yaml
 
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")

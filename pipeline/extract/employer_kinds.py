@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.prefilter import Alternation
+from pipeline.extract.prefilter import Alternation
 from pipeline.resources import any_of, load_yaml
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pipeline.extract.employer_kinds import agency_cue, kind_from_name
 from pipeline.extract.models import EmployerMention
 from pipeline.extract.nlp import names_post
-from pipeline.prefilter import Alternation
+from pipeline.extract.prefilter import Alternation
 from pipeline.reference import Gazetteer, gazetteer
 from pipeline.resources import load_yaml
 
@@ -182,13 +182,13 @@ _COUNCIL_WORDS = re.compile(r"\b(?:Council|Borough|County|Authority|NHS|Governme
 
 
 @lru_cache(maxsize=1)
-def _recruiting_name_pattern() -> re.Pattern[str]:
+def _recruiting_name_pattern() -> Alternation:
     """A name of two to six capitalised words opening a line, as the subject of a recruiting statement, whatever
     its last word ("North Kent Mind is seeking qualified Sessional Therapists")."""
     word = r"[A-Z][\w'&-]*"
     data = load_yaml("employers.yaml")
-    after, prefix = any_of(data["recruiting_name_after"]), data["recruiting_prefix"]
-    return re.compile(rf"(?m)^(?:{prefix})?(?P<name>{word}(?:[ \t]+(?:{word}|and|of|&)){{1,5}})(?i:{after})")
+    subject = rf"^(?:{data['recruiting_prefix']})?(?P<name>{word}(?:[ \t]+(?:{word}|and|of|&)){{1,5}})"
+    return Alternation(data["recruiting_name_after"], re.MULTILINE, before=rf"{subject}(?i:", after=")")
 
 
 def _provider_name(match: re.Match[str], text: str, gaz: Gazetteer) -> tuple[int, int, str] | None:

@@ -41,10 +41,10 @@ from pipeline.extract.limits import (
 from pipeline.extract.models import Block, EmployerMention, PageExtraction, VacancyCandidate
 from pipeline.extract.nlp import analyse, names_post
 from pipeline.extract.pay_rows import unflatten_pay_rows
+from pipeline.extract.prefilter import Alternation
 from pipeline.extract.roles import title_key
 from pipeline.extract.sections import title_lines
 from pipeline.extract.units import COMPLETABLE
-from pipeline.prefilter import Alternation
 from pipeline.resources import load_yaml
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.prefilter import Alternation
+from pipeline.extract.prefilter import Alternation
 from pipeline.resources import load_yaml
 
 
