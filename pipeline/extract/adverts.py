@@ -84,9 +84,11 @@ class _Linker:
                 if loose.kind == "field" and loose.label:
                     unit.fields.setdefault(loose.label, loose.text)
         self.loose = []
+        unit.own_start = len(unit.texts)
         for fact in self.pending_next:
             if not unit.has(fact.kind):
                 unit.accept(fact)
+                unit.carried.add(fact.kind)
         self.pending_next.clear()
         if self.pending_list and block.kind in ("item", "heading"):
             for fact in self.pending_list:
@@ -103,6 +105,11 @@ class _Linker:
             self.pending_next.append(fact)
         elif not unit.has(fact.kind):
             unit.accept(fact)
+        elif fact.kind in unit.carried and len(unit.texts) - unit.own_start <= 2 and unit.level != TEXT_LEVEL:
+            # a figure straight under a title heading is its own; one carried from the line before the heading
+            # was the line before's ("ASYE" / "£32,251" / "Social Worker" / "£34,688 – £38,476")
+            unit.accept(fact)
+            unit.carried.discard(fact.kind)
         elif same(getattr(unit, fact.kind), fact.value):
             unit.add_evidence(fact.sentence)
         elif fact.group_ref:

@@ -13,7 +13,7 @@ from pipeline.extract.nlp import names_post
 from pipeline.extract.terms import extract_contract, extract_hours
 from pipeline.resources import any_of, load_yaml
 
-JOB_FIELDS = frozenset({"salary", "closing", "hours", "contract", "grade", "reference"})
+JOB_FIELDS = frozenset({"salary", "closing", "hours", "contract", "grade", "reference", "title"})
 
 
 @dataclass(frozen=True)

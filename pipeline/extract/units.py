@@ -61,6 +61,8 @@ class Unit:
     fields: dict[str, str] = field(default_factory=dict)
     title_salaries: dict[str, Salary] = field(default_factory=dict)  # salaries stated next to one title
     later_salaries: list[Fact] = field(default_factory=list)  # further, different salaries in its section
+    carried: set[str] = field(default_factory=set)  # kinds of fact taken from lines before its title
+    own_start: int = 0  # index in texts of its title's own block (the lines before it come first)
 
     def add_evidence(self, sentence: str) -> None:
         """Keep a sentence the unit was read from (once)."""
