@@ -85,7 +85,7 @@ def test_a_possessive_title_and_an_allowance_are_no_post_and_no_pay() -> None:
 
 def test_a_generic_heading_between_the_title_and_its_fields() -> None:
     # a council's benchmark job specification for teaching assistants (docest capture)
-    page = "Teaching Assistants\n\nJob Specifications\n\nContract Type: Full time & Part time\nClosing Date: 31/12/2023\n"
+    page = "Teaching Assistants\n\nJob Specifications\n\nContract Type: Full time & Part time\nClosing Date: 31/12/2023"
     assert _titles(page) == ["Teaching Assistant"]
 
 
@@ -174,7 +174,7 @@ def test_trustees_alone_name_no_employer() -> None:
 
 def test_a_heading_calling_itself_the_posts_job_summary() -> None:
     # Teaching Vacancies' capture of a Medway school's advert: "X job summary" heads the advert's own fields
-    page = "SEND Teaching Assistant job summary\n\nPost Title: SEND Teaching Assistant\n\nClosing date: 8 February 2026\n"
+    page = "SEND Teaching Assistant job summary\n\nPost Title: SEND Teaching Assistant\n\nClosing date: 8 February 2026"
     assert _titles(page) == ["SEND Teaching Assistant"]
 
 
