@@ -193,3 +193,46 @@ def test_a_title_field_with_hours_is_an_advert() -> None:
         "CONTRACTUAL ARRANGEMENTS: 35 hours per week, term time only.\n"
     )
     assert _titles(page) == ["Mental Health Support Worker"]
+
+
+def test_a_markdown_table_of_fields() -> None:
+    # Find a Job's capture of a nursery's advert: fields as "| Label: | value |" rows under a rule row
+    page = (
+        "Nursery Practitioner\n| Posting date: | 04 February 2026 |\n|---|---|\n"
+        "| Salary: | £25,608 to £27,000 per year |\n| Closing date: | 06 March 2026 |\n"
+        "| Company: | The Oaks Day Nursery |\n"
+    )
+    extraction = extract_page(page, False, REFERENCE, None)
+    [found] = extraction.vacancies
+    assert (found.title, found.closing and found.closing.date) == ("Nursery Practitioner", dt.date(2026, 3, 6))
+    assert extraction.primary_employer == "The Oaks Day Nursery"
+
+
+def test_a_job_board_in_a_company_field_is_no_employer() -> None:
+    # Find a Job lists an NHS Jobs advert with "Company: NHS Jobs" (corpus d08)
+    from pipeline.extract.employers import employer_in_field
+
+    assert employer_in_field("NHS Jobs") is None
+    assert employer_in_field("Teaching Vacancies") is None
+
+
+ANNOUNCED = [
+    # (source, page, title)
+    ("clacks.gov.uk nursery hours news item",
+     "Clackmannanshire Council is on the lookout for 19 new Early Years Workers for its nurseries.",
+     "Early Years Worker"),
+    ("justice jobs Youth Custody Service advert",
+     "The Youth Custody Service invites you to become a Youth Justice Worker in its secure settings.",
+     "Youth Justice Worker"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "page", "title"), ANNOUNCED, ids=[c[0] for c in ANNOUNCED])
+def test_recruiting_cues_that_announce_a_post(source: str, page: str, title: str) -> None:
+    assert _titles(page) == [title]
+
+
+def test_a_heading_giving_the_job_summary_of_a_post() -> None:
+    # Charlton Park Academy's job summary: "Job Summary of X" heads the post's fields
+    page = "Job Summary of Classroom Teacher – Secondary SEN\n\nPost: Classroom Teacher (SEN)\nContract: Full time\n"
+    assert _titles(page)[:1] == ["Classroom Teacher – Secondary SEN"]

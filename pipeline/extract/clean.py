@@ -340,13 +340,30 @@ def looks_like_heading(line: str, contract_note: bool = False) -> bool:
     )
 
 
+_TABLE_RULE = re.compile(r"^:?-{3,}:?$")
+
+
+def _table_row(line: str) -> str:
+    """A markdown table row of a capture as a line: "| Salary: | £25,608 |" -> "Salary: £25,608"; a rule row
+    ("|---|---|") -> ""; other rows keep their cells apart with " | "."""
+    if not (line.startswith("|") and line.endswith("|") and len(line) > 2):
+        return line
+    cells = [c.strip() for c in line[1:-1].split("|")]
+    if all(_TABLE_RULE.match(c) for c in cells):
+        return ""
+    filled = [c for c in cells if c]
+    if len(filled) == 2 and filled[0].endswith(":"):
+        return f"{filled[0]} {filled[1]}"
+    return " | ".join(filled)
+
+
 def text_blocks(text: str) -> list[Block]:
     """Blocks of a plain-text capture: one per line; bullets become items; a short title-like line that opens
     a paragraph becomes a heading."""
     blocks: list[Block] = []
     previous_para = 0
     for marked, para in _text_lines(text):
-        line = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", marked).strip()
+        line = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", _table_row(marked)).strip()
         # a line wholly in bold stands apart like a paragraph's first line
         first_of_paragraph, previous_para = para != previous_para or _EMPHASIS.fullmatch(marked) is not None, para
         if not line or is_boilerplate(line):

@@ -292,6 +292,11 @@ _NOT_EMPLOYER_VALUE = re.compile(
 )
 
 
+@lru_cache(maxsize=1)
+def _job_boards() -> frozenset[str]:
+    return frozenset(b.lower() for b in load_yaml("employers.yaml")["job_boards"])
+
+
 def employer_in_field(value: str) -> EmployerMention | None:
     """The employer an employer field names ("School: Churchill Community College", "Employer: Oxford Health
     NHS Foundation Trust"): the reference name when known, else the name as written."""
@@ -301,6 +306,8 @@ def employer_in_field(value: str) -> EmployerMention | None:
     value = _FIELD_APPOSITION.split(value, maxsplit=1)[0].strip(" .,|")
     if not _FIELD_EMPLOYER.match(value) or _NOT_EMPLOYER_VALUE.match(value) or len(value.split()) > 12:
         return None
+    if value.lower() in _job_boards():
+        return None  # "Company: NHS Jobs": the site the advert came through
     known = extract_employers(value)
     whole = next((m for m in known if m.explicit and len(m.text) >= 0.6 * len(value)), None)
     if whole is not None:
