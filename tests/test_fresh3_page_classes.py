@@ -9,9 +9,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.extract.benefits import extract_benefits
 from pipeline.extract.clean import text_blocks
-from pipeline.extract.fields import label_fields
 from pipeline.extract.models import VacancyCandidate
 from pipeline.extract.nlp import analyse
 from pipeline.extract.page import extract_page
@@ -25,11 +23,6 @@ def _found(text: str) -> list[VacancyCandidate]:
 
 def _titles(text: str) -> list[str | None]:
     return [v.title for v in _found(text)]
-
-
-def _benefits(text: str) -> set[str]:
-    blocks = label_fields(text_blocks(text))
-    return {b.category for b in extract_benefits(blocks, analyse([b.text for b in blocks]))}
 
 
 def test_markdown_bold_gives_a_heading_and_a_field() -> None:
@@ -83,19 +76,43 @@ def test_a_possessive_title_and_an_allowance_are_no_post_and_no_pay() -> None:
     assert (found.title, found.salary) == ("Head of English", None)
 
 
-def test_a_generic_heading_between_the_title_and_its_fields() -> None:
-    # a council's benchmark job specification for teaching assistants (docest capture)
-    page = "Teaching Assistants\n\nJob Specifications\n\nContract Type: Full time & Part time\nClosing Date: 31/12/2023"
-    assert _titles(page) == ["Teaching Assistant"]
+SINGLE_TITLES = [
+    # (source, page, title): structure that makes one advert and what its title is
+    # a council's benchmark job specification for teaching assistants: a generic heading under the title
+    ("docest Teaching Assistants job specification",
+     "Teaching Assistants\n\nJob Specifications\n\nContract Type: Full time & Part time\nClosing Date: 31/12/2023",
+     "Teaching Assistant"),
+    # an Education Authority candidate pack: reference, title with its terms, a post count, the school
+    ("pdfslide Education Authority SA19139 pack",
+     "SA19139\n\nTemporary Part-Time Classroom Assistant (General – Foundation Stage)\n\n"
+     "(Required for the 19/20 school year with possible extension)\n\n(X2 Vacancies)\n\nDrumahoe Primary School\n",
+     "Classroom Assistant (General – Foundation Stage)"),
+    # a special school's vacancy page: the post's title, grade and hours as fields, no pay or date
+    ("special school vacancy page (charity site)",
+     "Job Vacancies\n\nPOST TITLE: Mental Health Support Worker\n\nGRADE: Grade 7\n\n"
+     "CONTRACTUAL ARRANGEMENTS: 35 hours per week, term time only.\n",
+     "Mental Health Support Worker"),
+    # Teaching Vacancies' capture of a Medway school's advert: "X job summary" heads the advert's own fields
+    ("teaching-vacancies Horsted School advert",
+     "SEND Teaching Assistant job summary\n\nPost Title: SEND Teaching Assistant\n\nClosing date: 8 February 2026",
+     "SEND Teaching Assistant"),
+    # Charlton Park Academy's job summary: "Job Summary of X" heads the post's fields
+    ("charltonparkacademy.com job summary",
+     "Job Summary of Classroom Teacher – Secondary SEN\n\nPost: Classroom Teacher (SEN)\nContract: Full time\n",
+     "Classroom Teacher – Secondary SEN"),
+    # recruiting words that announce a post without pay or a date
+    ("clacks.gov.uk nursery hours news item",
+     "Clackmannanshire Council is on the lookout for 19 new Early Years Workers for its nurseries.",
+     "Early Years Worker"),
+    ("justice jobs Youth Custody Service advert",
+     "The Youth Custody Service invites you to become a Youth Justice Worker in its secure settings.",
+     "Youth Justice Worker"),
+]  # fmt: skip
 
 
-def test_a_post_count_line_under_the_title_announces_it() -> None:
-    # an Education Authority candidate pack (pdfslide capture): reference, title with its terms, count, school
-    page = (
-        "SA19139\n\nTemporary Part-Time Classroom Assistant (General – Foundation Stage)\n\n"
-        "(Required for the 19/20 school year with possible extension)\n\n(X2 Vacancies)\n\nDrumahoe Primary School\n"
-    )
-    assert _titles(page) == ["Classroom Assistant (General – Foundation Stage)"]
+@pytest.mark.parametrize(("source", "page", "title"), SINGLE_TITLES, ids=[c[0] for c in SINGLE_TITLES])
+def test_single_advert_titles_on_unseen_pages(source: str, page: str, title: str) -> None:
+    assert _titles(page) == [title]
 
 
 def test_a_heading_naming_the_post_of_a_title() -> None:
@@ -133,21 +150,6 @@ def test_a_back_link_is_navigation() -> None:
     assert [b.text for b in text_blocks("Back\n\nAppointment details")] == ["Appointment details"]
 
 
-BENEFITS = [
-    # (source, passage, category)
-    ("beta.jobs.nhs.uk Oxleas hours field", "Hours\nPart time - 30 hours per week (Agile Working Available)",
-     "flexible_working"),
-    ("careappointments.com Liverpool news item",
-     "An additional allowance of £1,700 a year will be paid to all new and existing staff in the team.",
-     "enhancements"),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("source", "passage", "category"), BENEFITS, ids=[c[0] for c in BENEFITS])
-def test_benefits_on_unseen_pages(source: str, passage: str, category: str) -> None:
-    assert category in _benefits(passage)
-
-
 EMPLOYERS = [
     # (source, page, employer)
     ("northkentmind.co.uk sessional therapist advert",
@@ -172,27 +174,12 @@ def test_trustees_alone_name_no_employer() -> None:
     assert extract_page(page, False, REFERENCE, None).primary_employer is None
 
 
-def test_a_heading_calling_itself_the_posts_job_summary() -> None:
-    # Teaching Vacancies' capture of a Medway school's advert: "X job summary" heads the advert's own fields
-    page = "SEND Teaching Assistant job summary\n\nPost Title: SEND Teaching Assistant\n\nClosing date: 8 February 2026"
-    assert _titles(page) == ["SEND Teaching Assistant"]
-
-
 def test_a_pay_table_of_titles_each_followed_by_its_figure() -> None:
     # a council's social work pay table (medium.com capture): a line that is no known title and its figure, then
     # titled lines each followed by theirs; a figure is the title's above it, never the next title's
     page = "ASYE\n\n£32,251\n\nSocial Worker\n\n£34,688 – £38,476\n\nTeam Manager\n\n£44,838 – £50,711\n"
     pay = {v.title: (v.salary.min, v.salary.max) for v in _found(page) if v.salary}
     assert pay["Social Worker"] == (34688, 38476) and pay["Team Manager"] == (44838, 50711)
-
-
-def test_a_title_field_with_hours_is_an_advert() -> None:
-    # a special school's vacancy page (a charity's site): the post's title, grade and hours as fields, no pay
-    page = (
-        "Job Vacancies\n\nPOST TITLE: Mental Health Support Worker\n\nGRADE: Grade 7\n\n"
-        "CONTRACTUAL ARRANGEMENTS: 35 hours per week, term time only.\n"
-    )
-    assert _titles(page) == ["Mental Health Support Worker"]
 
 
 def test_a_markdown_table_of_fields() -> None:
@@ -214,25 +201,3 @@ def test_a_job_board_in_a_company_field_is_no_employer() -> None:
 
     assert employer_in_field("NHS Jobs") is None
     assert employer_in_field("Teaching Vacancies") is None
-
-
-ANNOUNCED = [
-    # (source, page, title)
-    ("clacks.gov.uk nursery hours news item",
-     "Clackmannanshire Council is on the lookout for 19 new Early Years Workers for its nurseries.",
-     "Early Years Worker"),
-    ("justice jobs Youth Custody Service advert",
-     "The Youth Custody Service invites you to become a Youth Justice Worker in its secure settings.",
-     "Youth Justice Worker"),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("source", "page", "title"), ANNOUNCED, ids=[c[0] for c in ANNOUNCED])
-def test_recruiting_cues_that_announce_a_post(source: str, page: str, title: str) -> None:
-    assert _titles(page) == [title]
-
-
-def test_a_heading_giving_the_job_summary_of_a_post() -> None:
-    # Charlton Park Academy's job summary: "Job Summary of X" heads the post's fields
-    page = "Job Summary of Classroom Teacher – Secondary SEN\n\nPost: Classroom Teacher (SEN)\nContract: Full time\n"
-    assert _titles(page)[:1] == ["Classroom Teacher – Secondary SEN"]

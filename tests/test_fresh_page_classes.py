@@ -96,6 +96,12 @@ BENEFITS = [
      "You will be supported in your development, including training and educational opportunities.", "training"),
     ("nhsjobs.com Sunderland play specialist",
      "We are committed to supporting flexible approaches to work wherever possible.", "flexible_working"),
+    # eval/fresh3 development pages: a benefit stated in an hours field; pay paid to all staff
+    ("beta.jobs.nhs.uk Oxleas hours field", "Hours\nPart time - 30 hours per week (Agile Working Available)",
+     "flexible_working"),
+    ("careappointments.com Liverpool news item",
+     "An additional allowance of £1,700 a year will be paid to all new and existing staff in the team.",
+     "enhancements"),
 ]  # fmt: skip
 
 
