@@ -201,3 +201,20 @@ def test_a_job_board_in_a_company_field_is_no_employer() -> None:
 
     assert employer_in_field("NHS Jobs") is None
     assert employer_in_field("Teaching Vacancies") is None
+
+
+def test_a_school_after_a_titles_dash_before_a_note() -> None:
+    # myjobscotland: "Early Years Officer - Chirnside Primary School, Internal Vacancy Only" over its fields
+    page = (
+        "Early Years Officer - Chirnside Primary School, Internal Vacancy Only\n"
+        "Salary: £31,828.33 - £34,857.83 per year pro rata\nContract Type: Temporary\n"
+    )
+    assert extract_page(page, False, REFERENCE, None).primary_employer == "Chirnside Primary School"
+
+
+def test_a_locum_appointment_for_training_is_fixed_term() -> None:
+    # NHS Greater Glasgow and Clyde's StR LAT information pack: a training post, not agency work
+    from pipeline.extract.terms import extract_contract
+
+    assert extract_contract("The posts will be Locum Appointments for Training until 4th February 2014") == "fixed-term"
+    assert extract_contract("Locum Social Worker, £40 per hour") == "agency"

@@ -159,7 +159,7 @@ def _field_employers(blocks: list[Block]) -> list[EmployerMention]:
     for block in blocks[:NAME_LINE_BLOCKS]:
         parts = _TITLE_DASH.split(block.text)
         if block.kind == "heading" and len(parts) > 1 and names_post(parts[0]):
-            found.append(employer_line(parts[-1]))
+            found.append(employer_line(parts[-1].split(",")[0]))  # "- X School, Internal Vacancy Only"
     return [m for m in found if m is not None]
 
 
