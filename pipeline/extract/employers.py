@@ -241,7 +241,7 @@ def extract_employers(text: str) -> list[EmployerMention]:
         *_named_providers(text, gaz),
     ]
     recruiting = {s: (s, e, key) for s, e, key in _recruiting_subjects(text, gaz)}
-    explicit += [r for s, r in recruiting.items() if not any(s == x[0] for x in explicit)]
+    explicit += recruiting.values()  # a name also found another way is kept once, as below
     found = [(s, EmployerMention(key, text[s:e], True, s in recruiting)) for s, e, key in explicit]
     for start, end, key in _bare(text, gaz):
         if not any(s <= start < e for s, e, _ in explicit):
@@ -258,15 +258,15 @@ def primary_employer(mentions: Sequence[EmployerMention]) -> str | None:
     """
     gaz = gazetteer()
     named = {m.key for m in mentions}
+    recruiting = {m.key for m in mentions if m.recruits}
+    # no name is most of them: the one the page has recruiting ("The Governors of X School wish to appoint")
+    recruiter = next(iter(recruiting)) if len(recruiting) == 1 else None
     for explicit in (True, False):
         counts = Counter(m.key for m in mentions if m.explicit == explicit)
         if counts:
             key, count = counts.most_common(1)[0]
             majority = key if count * 2 > sum(counts.values()) else None
-            recruiting = {m.key for m in mentions if m.recruits}
-            # no name is most of them: the one the page has recruiting ("The Governors of X School wish to appoint")
-            chosen = majority or (recruiting.pop() if len(recruiting) == 1 else None)
-            return _trust_for(key, named, gaz) or chosen
+            return _trust_for(key, named, gaz) or majority or recruiter
     return None
 
 

@@ -266,11 +266,11 @@ def heading_title(heading: str, span: Span) -> str:
     whole = clean_title(heading)
     found = _clean(span.text)
     at = whole.lower().find(found.lower())
-    trimmed = clean_title(found)  # "Part-Time Classroom Assistant (...)": the heading cleaned of its leading terms
-    if at < 0 and trimmed != found and found.lower().endswith(trimmed.lower()) and whole.startswith(trimmed):
-        found, at = trimmed, 0
     if at < 0:
-        return found
+        trimmed = clean_title(found)  # "Part-Time Classroom Assistant (...)": the heading cleaned of its terms
+        if trimmed == found or not found.lower().endswith(trimmed.lower()) or not whole.startswith(trimmed):
+            return found
+        found, at = trimmed, 0
     cues = _cues()
     lead = [w.strip(":,-–") for w in whole[:at].split()]
     if any(
