@@ -1,5 +1,6 @@
 """Classes of failure found on a second batch of real pages the rules had never seen (eval/fresh2,
-development half; and the misses of eval/fresh's held-out half, read after its final run). Each case is
+development half; and the misses of eval/fresh's held-out half, read after its final run); the title and
+benefit tables also hold the third batch's cases (see tests/test_fresh3_page_classes.py). Each case is
 written in our own words in the shape the page used, and names the page's address; the facts (names,
 figures, dates) are the page's."""
 
@@ -43,6 +44,37 @@ TITLE_LINES = [
     # a reference number before the title
     ("justicejobs.tal.net opp 80513",
      "202310: Youth Justice Worker - HMYOI Wetherby Futures\n\nSalary: £30,902 - £34,800",
+     "Youth Justice Worker"),
+    # eval/fresh3 and eval/providers3 development pages (and fresh3's held-out misses, read after its run): the
+    # structure that makes one advert and the title it gives
+    # a council's benchmark job specification for teaching assistants: a generic heading under the title
+    ("docest Teaching Assistants job specification",
+     "Teaching Assistants\n\nJob Specifications\n\nContract Type: Full time & Part time\nClosing Date: 31/12/2023",
+     "Teaching Assistant"),
+    # an Education Authority candidate pack: reference, title with its terms, a post count, the school
+    ("pdfslide Education Authority SA19139 pack",
+     "SA19139\n\nTemporary Part-Time Classroom Assistant (General – Foundation Stage)\n\n"
+     "(Required for the 19/20 school year with possible extension)\n\n(X2 Vacancies)\n\nDrumahoe Primary School\n",
+     "Classroom Assistant (General – Foundation Stage)"),
+    # a special school's vacancy page: the post's title, grade and hours as fields, no pay or date
+    ("special school vacancy page (charity site)",
+     "Job Vacancies\n\nPOST TITLE: Mental Health Support Worker\n\nGRADE: Grade 7\n\n"
+     "CONTRACTUAL ARRANGEMENTS: 35 hours per week, term time only.\n",
+     "Mental Health Support Worker"),
+    # Teaching Vacancies' capture of a Medway school's advert: "X job summary" heads the advert's own fields
+    ("teaching-vacancies Horsted School advert",
+     "SEND Teaching Assistant job summary\n\nPost Title: SEND Teaching Assistant\n\nClosing date: 8 February 2026",
+     "SEND Teaching Assistant"),
+    # Charlton Park Academy's job summary: "Job Summary of X" heads the post's fields
+    ("charltonparkacademy.com job summary",
+     "Job Summary of Classroom Teacher – Secondary SEN\n\nPost: Classroom Teacher (SEN)\nContract: Full time\n",
+     "Classroom Teacher – Secondary SEN"),
+    # recruiting words that announce a post without pay or a date
+    ("clacks.gov.uk nursery hours news item",
+     "Clackmannanshire Council is on the lookout for 19 new Early Years Workers for its nurseries.",
+     "Early Years Worker"),
+    ("justice jobs Youth Custody Service advert",
+     "The Youth Custody Service invites you to become a Youth Justice Worker in its secure settings.",
      "Youth Justice Worker"),
 ]  # fmt: skip
 
