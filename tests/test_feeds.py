@@ -18,10 +18,12 @@ from tests.conftest import shared_path
 from tests.webserver import Site, page, send
 
 FEEDS = ("fixtures", "teaching-vacancies", "feeds")
-# (file, title, salary min, max, period, closing date, hours, contract): facts of the fixtures
+# (file, title, salary min, max, period, closing date, hours, contract): facts of the fixtures. The broadbean
+# feed gives "£50879 - £85262 per week": yearly-sized figures under a shorter period are read as yearly (the
+# rule salary.yaml's annual_sized_from states for every salary text).
 SHAPES = [
     ("ventrus.xml", "Teaching Assistant", 21575, 22369, "year", dt.date(2043, 9, 1), "part-time", "permanent"),
-    ("broadbean.xml", "Class Teacher", 50879, 85262, "week", dt.date(2042, 8, 23), "part-time", "fixed-term"),
+    ("broadbean.xml", "Class Teacher", 50879, 85262, "year", dt.date(2042, 8, 23), "part-time", "fixed-term"),
     ("vacancy_poster.xml", "Test Post", 80000, 80000, "year", dt.date(2044, 6, 15), "full-time", "permanent"),
     ("fusion.json", "Class Teacher", 25714, 41604, "year", dt.date(2042, 10, 28), "full-time", "fixed-term"),
 ]

@@ -28,7 +28,7 @@ def _authorities() -> dict[str, str]:
 @LIVE
 def test_the_live_files_parse_with_https_urls_and_one_host_per_source(path: Path) -> None:
     sources = load_sources(path)
-    assert len(sources) > (100 if path == COUNCILS else 20)
+    assert len(sources) >= (100 if path == COUNCILS else 40)
     hosts: dict[str, str] = {}
     for source in sources:
         assert source.crawl is not None, source.id
@@ -86,7 +86,10 @@ def test_every_provider_has_its_kind_and_the_readme_names_the_gaps() -> None:
     assert all(s.employer for s in providers)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     gaps = readme[readme.index("Known gaps among providers") :].split("\n\n")[0]
-    for name in ("CareTech", "Keys Group", "Outcomes First Group", "Barnardo's", "Action for Children"):
+    employers = {s.employer for s in providers}
+    # the largest groups and charities are in the file; those that are not are named as gaps
+    assert {"Keys Group", "Cambian Group", "Barnardo's", "Action for Children"} <= employers
+    for name in ("Sandcastle Care", "Kisimul", "Together Trust", "Hesley Group"):
         assert name in gaps
 
 

@@ -186,7 +186,7 @@ class _Linker:
         keys = {title_key(m.title) for m in mentions}
         unit_keys = [title_key(t) for t in unit.titles] if unit is not None else []
         title_field = block.kind == "field" and block.label == "title"
-        if unit is not None and not _next_rung(unit, block, mentions[0]) and (
+        if unit is not None and not _next_rung(unit, block, mentions[0]) and not _announces_others(unit, mentions) and (
             ((unit.level != TEXT_LEVEL or (unit.structured and not title_field)) and block.kind != "item")
             # the open advert's post named again, perhaps shorter ("a social worker" in a Children's Social
             # Worker advert)
@@ -194,6 +194,8 @@ class _Linker:
             or (block.kind != "item" and all(any(k in t for t in unit_keys) for k in keys))
         ):
             unit.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
+            if all(m.announced for m in mentions) and all(_same_post(m.title, unit_keys) for m in mentions):
+                unit.announced = True  # the page's prose says it recruits to the heading's post
             if title_field and len(unit.titles) == 1 and _extends(title_key(mentions[0].title), unit_keys[0]):
                 unit.titles = [mentions[0].title]  # the field names the post in full ("X, X Service")
             return
@@ -203,6 +205,22 @@ class _Linker:
         self.open(Unit(titles, TEXT_LEVEL, block.group, announced=announced, structured=structured), block)
         assert self.current is not None
         self.current.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
+
+
+def _announces_others(unit: Unit, mentions: list[RoleMention]) -> bool:
+    """Prose announcing other posts under a heading that names a role but states no advert fact (a news
+    headline, "Career opportunities for social workers"): those posts are the page's roles, not the heading's."""
+    if unit.level == TEXT_LEVEL or unit.structured or unit.facts or unit.salary or unit.closing:
+        return False
+    unit_keys = [title_key(t) for t in unit.titles]
+    return all(m.announced for m in mentions) and not all(_same_post(m.title, unit_keys) for m in mentions)
+
+
+def _same_post(title: str, unit_keys: list[str]) -> bool:
+    """True when a title names one of a unit's posts in other words ("Maths Teacher" for "Teacher of Maths"):
+    the same words, in another order."""
+    small = {"of", "the", "and", "for", "in"}
+    return any(set(title_key(title).split()) - small == set(key.split()) - small for key in unit_keys)
 
 
 def _next_rung(unit: Unit, block: Block, mention: RoleMention) -> bool:
@@ -254,6 +272,26 @@ def _fuller_title(key: str, seen: dict[str, int]) -> str:
     return next((other for other in seen if _extends(other, key)), key)
 
 
+def _shorter_title(
+    key: str, seen: dict[str, int], found: list[VacancyCandidate], candidate: VacancyCandidate
+) -> str | None:
+    """The key of a title already found that this title field names in full ("Teaching assistant", a job
+    board's job-role category, then "One to One Teaching Assistant"), when their pay does not differ: the same
+    post, under its fuller name. Else None."""
+    for other, index in seen.items():
+        first = found[index]
+        names_it = (key.endswith(" " + other) or _extends(key, other)) and first.method == "structure"
+        if names_it and (first.salary is None or candidate.salary is None or first.salary == candidate.salary):
+            return other
+    return None
+
+
+def _one_structured_advert(found: list[VacancyCandidate]) -> bool:
+    """True when the page so far holds one vacancy, a structured advert with its own pay or closing date: a
+    post its prose then names without pay or date of its own is that advert's."""
+    return len(found) == 1 and found[0].method == "structure" and _dated_or_paid(found[0])
+
+
 def _dated_or_paid(candidate: VacancyCandidate) -> bool:
     return candidate.salary is not None or candidate.closing is not None
 
@@ -298,10 +336,17 @@ def link_adverts(blocks: list[Block], docs: Sequence[Doc | None], reference: dt.
             first = found[seen[key]] if key is not None and key in seen else None
             if first is not None and other_rung(first.evidence, candidate.evidence, first.salary, candidate.salary):
                 key = None  # one title on two rungs of a pay ladder ("Social Worker (Grade 10)", "(Grade 11)")
-            elif key is not None and not unit.group and unit.structured and key not in seen:
-                key = _fuller_title(key, seen)
+            elif key is not None and not unit.group and method == "structure" and key not in seen:
+                shorter = _shorter_title(key, seen, found, candidate)
+                if shorter is not None:  # a board's job-role category, then the advert's own title
+                    found[seen[shorter]] = replace(found[seen[shorter]], title=candidate.title)
+                    seen[key] = seen.pop(shorter)
+                elif unit.structured:
+                    key = _fuller_title(key, seen)
             elif key is not None and method == "text" and key not in seen and not _dated_or_paid(candidate):
                 key = _named_in_short(key, seen)  # "experienced Social Worker" in a Senior Social Worker advert
+                if key not in seen and _one_structured_advert(found):
+                    continue  # the page's one advert named in other words ("an opportunity has arisen for ...")
             if key is not None and not unit.group and key in seen:
                 # The same post named in two statements of one page: one vacancy, completed by the second.
                 first = found[seen[key]]

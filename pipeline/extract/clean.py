@@ -13,6 +13,8 @@ from lxml import etree
 from pipeline.errors import InputError
 from pipeline.extract.models import Block
 from pipeline.extract.prefilter import Alternation
+from pipeline.extract.salaries import grade_only
+from pipeline.extract.terms import terms_only
 from pipeline.resources import load_yaml
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -357,6 +359,12 @@ def _table_row(line: str) -> str:
     return " | ".join(filled)
 
 
+def _chip(line: str) -> bool:
+    """A line of hours and contract words or of a grade alone ("Permanent", "Pay Band Q / SCP 48 - 49"): an
+    advert's fact, as job boards and packs set them under a title, never a heading."""
+    return terms_only(line) or grade_only(line)
+
+
 def text_blocks(text: str) -> list[Block]:
     """Blocks of a plain-text capture: one per line; bullets become items; a short title-like line that opens
     a paragraph becomes a heading."""
@@ -370,7 +378,7 @@ def text_blocks(text: str) -> list[Block]:
             continue
         if _BULLET.match(line):
             blocks.append(Block("item", _BULLET.sub("", line), para=para))
-        elif first_of_paragraph and looks_like_heading(line):  # headings stand at the top of a paragraph
+        elif first_of_paragraph and looks_like_heading(line) and not _chip(line):  # at a paragraph's top
             blocks.append(Block("heading", line, level=2, para=para))
         else:
             blocks.append(Block("paragraph", line, para=para))

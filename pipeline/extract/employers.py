@@ -24,7 +24,10 @@ _COUNCIL = re.compile(r"\b(?:[Cc]ouncil|COUNCIL)\b")
 _BOROUGH_OF = re.compile(r"\b(?:(?:London|Royal)\s+Borough\s+of|Cyngor)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'.&-]*")
 # Private providers: capitalised words ending in a company suffix ("Bright Futures Care Ltd").
-COMPANY = Alternation([r"\b(?:[A-Z][\w&'-]*[ \t]+){1,5}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?"])
+# A number may stand between its words ("Acorns 2 Oaks Ltd"), never first.
+COMPANY = Alternation(
+    [r"\b[A-Z][\w&'-]*[ \t]+(?:(?:[A-Z][\w&'-]*|\d{1,2})[ \t]+){0,4}(?:Ltd|Limited|LLP|plc|PLC|CIC)\b\.?"]
+)
 _NOT_COMPANY_START = {"The", "A", "An", "Our", "At", "By", "For", "With", "From", "And", "Join", "Working"}
 # English NHS trusts by their names' ending: "Oxford Health NHS Foundation Trust".
 # Place names keep their lower-case words: "The Newcastle upon Tyne Hospitals NHS Foundation Trust".
@@ -293,6 +296,11 @@ _NOT_EMPLOYER_VALUE = re.compile(
 
 
 @lru_cache(maxsize=1)
+def _unit_endings() -> frozenset[str]:
+    return frozenset(w.lower() for w in load_yaml("employers.yaml")["unit_endings"])
+
+
+@lru_cache(maxsize=1)
 def _job_boards() -> frozenset[str]:
     return frozenset(b.lower() for b in load_yaml("employers.yaml")["job_boards"])
 
@@ -312,8 +320,8 @@ def employer_in_field(value: str) -> EmployerMention | None:
     whole = next((m for m in known if m.explicit and len(m.text) >= 0.6 * len(value)), None)
     if whole is not None:
         return whole
-    if len(value.split()) < 2:
-        return None
+    if len(value.split()) < 2 or value.split()[-1].lower() in _unit_endings():
+        return None  # one word, or a part of the employer ("Public Protection Department")
     return EmployerMention(value, value, True)
 
 

@@ -115,10 +115,14 @@ def _unglued(blocks: list[Block]) -> list[Block]:
 def _value_follows(block: Block, nxt: Block | None) -> bool:
     """True when the next block is the value of a bare label (same card, not a heading, another label or a
     labelled field of its own: "Role: X" after a table's last column heading)."""
-    if nxt is None or nxt.kind == "heading" or nxt.group != block.group or _bare_label(nxt) is not None:
+    if nxt is None or nxt.group != block.group or _bare_label(nxt) is not None:
         return False
+    if nxt.kind == "heading":  # a capture's label line, then its value line ("Key stage", "Early years, ...")
+        return block.kind == "heading" and nxt.para == block.para + 1 and field_of(block.text) == "details"
     if nxt.kind == "field" or _inline().match(nxt.text):
         return False
+    if nxt.para == block.para + 1 and {block.kind, nxt.kind} in ({"heading", "item"}, {"item", "paragraph"}):
+        return True  # a capture's label line, then its value line, one a bullet ("• Closing date", "8 May 2026")
     if block.kind == "item" or nxt.kind == "item":  # "<li><strong>Salary:</strong><br>£24,000</li>"
         return nxt.para == block.para
     return True

@@ -37,6 +37,7 @@ class RoleTitles:
         self.forward = {h.lower() for h in data["forward_heads"]}
         self.stop = set(data["stop_modifiers"])
         self.left_stop = frozenset(data["function_words"])  # lower-case words no title opens with or runs through
+        self.possessors = frozenset(data["possessive_leads"])  # "children's social workers"
         self._hashes: set[int] | None = None
         self._prose_stop: frozenset[str] = frozenset()
         # Words whose presence makes a title possible: heads, their plurals, and forward heads.
@@ -68,12 +69,20 @@ class RoleTitles:
             tok = doc[i]
             if self._modifier(tok, any_case) and tok.text not in self.left_stop:
                 start = i
-            elif tok.lower_ in _CONNECTORS and i > 0 and self._modifier(doc[i - 1], any_case) and tok.lower_ != "of":
-                pass
-            else:
+            elif not self._joins(doc, i, any_case):
                 break
             i -= 1
         return start
+
+    def _joins(self, doc: Doc, i: int, any_case: bool) -> bool:
+        """Whether token i joins the words before it to a title: a connector ("Health and Social Care") or a
+        possessive of a possessor ("children's")."""
+        tok = doc[i]
+        if i == 0:
+            return False
+        if tok.lower_ in _CONNECTORS:
+            return self._modifier(doc[i - 1], any_case) and tok.lower_ != "of"
+        return tok.text in ("'s", "’s") and doc[i - 1].lower_ in self.possessors
 
     def _forward_title(self, doc: Doc, i: int, any_case: bool) -> int | None:
         """End of "Head of Policy Research" starting at token i, or None."""

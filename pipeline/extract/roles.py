@@ -157,6 +157,15 @@ def _is_anchor(block: Block, span: Span) -> bool:
     return bool(cues.leading.match(before) or cues.posting.match(after) or cues.recruiting.search(before))
 
 
+_NEW_BEFORE = re.compile(r"\bnew\s+$", re.IGNORECASE)
+
+
+def _new_post(text: str, span: Span) -> bool:
+    """A title named as a new post ("funding for a new Child and Adolescent Psychotherapy Trainee position"):
+    the post is being recruited to."""
+    return bool(_NEW_BEFORE.search(text[: span.start_char]) and _cues().posting.match(text[span.end_char :]))
+
+
 def names_vacancy(heading: str) -> bool:
     """Whether a heading calls its post a vacancy ("Project Worker Vacancy")."""
     return bool(_cues().vacancy_heading.search(heading))
@@ -213,7 +222,7 @@ def _role_mentions(block: Block, doc: Doc | None) -> list[RoleMention]:
     mentions: list[RoleMention] = []
     previous: Span | None = None
     for span in doc.spans[ROLES]:
-        announced = _announced(block.text, span.start_char)
+        announced = _announced(block.text, span.start_char) or _new_post(block.text, span)
         anchor = not _possessive(block.text, span.end_char) and (
             announced
             or _is_anchor(block, span)
@@ -287,11 +296,11 @@ def _prose_span(doc: Doc, span: Span, keep_praise: bool = False) -> Span | None:
     workers"). With `keep_praise` (a line that opens with its title), "Newly qualified" stays."""
     stop = _cues().prose_stop
     keep = TITLE_ADJECTIVES if keep_praise else frozenset()
+    possessors = role_component().possessors
     start = span.end - 1
-    while (
-        start > span.start
-        and doc[start - 1].is_alpha
-        and (doc[start - 1].lower_ not in stop or doc[start - 1].lower_ in keep)
+    while start > span.start and (
+        (doc[start - 1].is_alpha and (doc[start - 1].lower_ not in stop or doc[start - 1].lower_ in keep))
+        or (doc[start - 1].text in ("'s", "’s") and start > 1 and doc[start - 2].lower_ in possessors)
     ):
         start -= 1
     while keep_praise and start > 0 and doc[start - 1].lower_ in keep:  # "Experienced social worker (...): £..."
@@ -355,7 +364,7 @@ def _prose_mentions(block: Block, doc: Doc, taken: list[tuple[int, int]]) -> lis
             continue  # a bare "managers" in running text is not a post; "seeking to appoint a Principal" is
         before = text[: trimmed.start_char]
         posted = bool(cues.posting.match(text[trimmed.end_char :])) and bool(
-            re.search(r"\b(?:our|these|the|this)\s+(?:\S+\s+){0,1}$", before, re.IGNORECASE)
+            re.search(r"\b(?:our|these|the|this|an?\s+new)\s+(?:\S+\s+){0,1}$", before, re.IGNORECASE)
         )
         paid = not before.strip(" -–•*") and "£" in text[trimmed.end_char :]
         if announced or posted or paid:

@@ -33,6 +33,7 @@ class _Patterns:
     from_: re.Pattern[str]
     not_after: re.Pattern[str]
     not_before: re.Pattern[str]
+    annual_sized_from: dict[str, float]
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +52,7 @@ def _patterns() -> _Patterns:
         re.compile(rf"(?:{any_of(data['from'])})\s*:?\s*$", flags),
         re.compile(rf"^\s*(?:{any_of(data['not_salary_after'])})", flags),
         re.compile(rf"(?:{any_of(data['not_salary_before'])})\s*$", flags),
+        {k: float(v) for k, v in data["annual_sized_from"].items()},
     )
 
 
@@ -133,6 +135,8 @@ def _parse_match(text: str, match: re.Match[str]) -> Salary | None:
         period = infer_period(high)
         if period is None:
             return None
+    if high >= pats.annual_sized_from.get(period, float("inf")):
+        period = "year"  # "£25,608 to £27,000 per month": a yearly salary under a wrong period
     if (period == "year" and high < MIN_PLAUSIBLE_ANNUAL) or high > MAX_PLAUSIBLE or high <= 0:
         return None
     prefix = up_to or from_only
@@ -175,6 +179,24 @@ _BARE_AMOUNTS = re.compile(rf"(?<![\w£.,/-])(?P<n1>{_BARE_NUM})(?:{_SEP}(?P<n2>
 _SAYS_SALARY = re.compile(r"\b(?:salary|pay|cyflog)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _grade_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = load_yaml("salary.yaml")["grade_words"]
+    return re.compile(words[0], re.IGNORECASE), re.compile(any_of(words), re.IGNORECASE)
+
+
+_GRADE_JOINERS = re.compile(r"^(?:[\s,/|&:\-–]|(?:and|to)\b)*$", re.IGNORECASE)
+
+
+def grade_only(line: str) -> bool:
+    """True for a line that states only a grade or pay points ("Pay Band Q / SCP 48 - 49", "Grade 7"): pay,
+    never a post's heading."""
+    first, every = _grade_words()
+    if len(line) > 60 or not first.search(line):
+        return False
+    return _GRADE_JOINERS.match(every.sub(" ", line)) is not None
+
+
 def extract_salaries(text: str, labelled: bool = False) -> list[Salary]:
     """All salary figures and ranges in a passage, in order of appearance. `labelled`: the text is the value
     of a salary field, so figures without a £ sign count too."""
@@ -188,7 +210,22 @@ def extract_salaries(text: str, labelled: bool = False) -> list[Salary]:
             salary = _parse_bare(text, match, labelled)
             if salary is not None:
                 found.append(salary)
+    if not found and labelled and (rate := _BARE_RATE.match(text)) and (salary := _bare_rate(text, rate)):
+        found.append(salary)
     return found
+
+
+# A salary field holding an hourly rate without its £ sign: "Salary: 13.28", "12.60 - 13.28 per hour".
+_BARE_RATE = re.compile(rf"^\s*(?P<n1>\d{{1,2}}\.\d{{2}})(?:{_SEP}(?P<n2>\d{{1,2}}\.\d{{2}}))?(?![\d.,])")
+
+
+def _bare_rate(text: str, match: re.Match[str]) -> Salary | None:
+    """An hourly rate (or the period written after it) read from a salary field's figures."""
+    figures = sorted(float(match[n]) for n in ("n1", "n2") if match[n])
+    low, high = figures[0], figures[-1]
+    tail = _sentence_tail(text, match.end())
+    period = _period_after(tail) or "hour"
+    return None if period == "year" else _salary(low, high, period, match.group(0).strip(), tail, False)
 
 
 def _parse_bare(text: str, match: re.Match[str], labelled: bool) -> Salary | None:
@@ -207,6 +244,8 @@ def _parse_bare(text: str, match: re.Match[str], labelled: bool) -> Salary | Non
     if not labelled and (not _SAYS_SALARY.search(head[-30:]) or (second is None and stated is None)):
         return None
     period = stated or "year"
+    if high >= pats.annual_sized_from.get(period, float("inf")):
+        period = "year"
     if (period == "year" and low < MIN_PLAUSIBLE_ANNUAL) or high > MAX_PLAUSIBLE:
         return None
     return _salary(low, high, period, text[match.start() : match.end()].strip(), tail, False)

@@ -82,6 +82,22 @@ def extract_contract(text: str) -> str | None:
     return min(found, key=found.__getitem__) if found else None
 
 
+_TERM_JOINERS = re.compile(r"^(?:[\s,/|&+·•\-–]|(?:and|or|contract|basis|post|position|role)\b)*$", re.IGNORECASE)
+
+
+def terms_only(line: str) -> bool:
+    """True for a line of hours and contract words alone, as a job board's chips write them ("Permanent",
+    "Full time, Fixed term", "Part-time | Temporary"): a fact of the advert, never its heading."""
+    if len(line) > 60:
+        return False
+    pats = _patterns()
+    rest = line
+    for _, words in (*pats.hours, *pats.contract):
+        if words.search(rest):
+            rest = words.pattern.sub(" ", rest)
+    return rest != line and _TERM_JOINERS.match(rest) is not None
+
+
 def extract_location(text: str) -> str | None:
     """Where a role is based, as written: the capitalised place segments after "based in"."""
     match = _patterns().location.search(text)

@@ -122,7 +122,9 @@ def candidates(unit: Unit, method: str) -> list[VacancyCandidate]:
     hours, per_week = extract_hours(unit.fields["hours"], labelled=True) if "hours" in unit.fields else (None, None)
     if hours is None and per_week is None:
         hours, per_week = extract_hours(text)
-    contract = extract_contract(unit.fields.get("contract", "")) or extract_contract(text)
+    # the title's own contract note counts too ("Teacher of Maths (one year maternity cover)")
+    heading = unit.evidence[0] if unit.evidence and unit.level != TEXT_LEVEL else ""
+    contract = extract_contract(unit.fields.get("contract", "")) or extract_contract(text) or extract_contract(heading)
     location = unit.fields.get("location") or extract_location(text)
     postcodes = extract_postcodes(unit.fields.get("location", "")) or extract_postcodes(text)
     named = employer_in_field(unit.fields["employer"]) if "employer" in unit.fields else None
