@@ -186,7 +186,14 @@ class _Linker:
         keys = {title_key(m.title) for m in mentions}
         unit_keys = [title_key(t) for t in unit.titles] if unit is not None else []
         title_field = block.kind == "field" and block.label == "title"
-        if unit is not None and not _next_rung(unit, block, mentions[0]) and not _announces_others(unit, mentions) and (
+        announced = all(m.announced for m in mentions)
+        # prose announcing the open unit's post in other words ("Maths Teacher" under "Teacher of Maths")
+        renamed = announced and all(_same_post(m.title, unit_keys) for m in mentions)
+        if unit is not None and not _next_rung(unit, block, mentions[0]) and not (
+            # prose announcing other posts under a heading that names a role but states no advert fact (a news
+            # headline, "Career opportunities for social workers"): those posts are the page's, not the heading's
+            announced and not renamed and _factless_heading(unit)
+        ) and (
             ((unit.level != TEXT_LEVEL or (unit.structured and not title_field)) and block.kind != "item")
             # the open advert's post named again, perhaps shorter ("a social worker" in a Children's Social
             # Worker advert)
@@ -194,26 +201,20 @@ class _Linker:
             or (block.kind != "item" and all(any(k in t for t in unit_keys) for k in keys))
         ):
             unit.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
-            if all(m.announced for m in mentions) and all(_same_post(m.title, unit_keys) for m in mentions):
+            if renamed:
                 unit.announced = True  # the page's prose says it recruits to the heading's post
             if title_field and len(unit.titles) == 1 and _extends(title_key(mentions[0].title), unit_keys[0]):
                 unit.titles = [mentions[0].title]  # the field names the post in full ("X, X Service")
             return
         titles = list(dict.fromkeys(m.title for m in mentions))
-        structured = block.kind == "field" and block.label == "title"
-        announced = all(m.announced for m in mentions)
-        self.open(Unit(titles, TEXT_LEVEL, block.group, announced=announced, structured=structured), block)
+        self.open(Unit(titles, TEXT_LEVEL, block.group, announced=announced, structured=title_field), block)
         assert self.current is not None
         self.current.add_evidence(sentence_at(block.text, block.text.find(mentions[0].text)))
 
 
-def _announces_others(unit: Unit, mentions: list[RoleMention]) -> bool:
-    """Prose announcing other posts under a heading that names a role but states no advert fact (a news
-    headline, "Career opportunities for social workers"): those posts are the page's roles, not the heading's."""
-    if unit.level == TEXT_LEVEL or unit.structured or unit.facts or unit.salary or unit.closing:
-        return False
-    unit_keys = [title_key(t) for t in unit.titles]
-    return all(m.announced for m in mentions) and not all(_same_post(m.title, unit_keys) for m in mentions)
+def _factless_heading(unit: Unit) -> bool:
+    """A unit opened by a heading (not a title field) that states no advert fact."""
+    return not (unit.level == TEXT_LEVEL or unit.structured or unit.facts or unit.salary or unit.closing)
 
 
 def _same_post(title: str, unit_keys: list[str]) -> bool:

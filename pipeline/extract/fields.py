@@ -112,13 +112,13 @@ def _unglued(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _value_follows(block: Block, nxt: Block | None) -> bool:
-    """True when the next block is the value of a bare label (same card, not a heading, another label or a
-    labelled field of its own: "Role: X" after a table's last column heading)."""
+def _value_follows(block: Block, field: str, nxt: Block | None) -> bool:
+    """True when the next block is the value of a bare label holding `field` (same card, not a heading,
+    another label or a labelled field of its own: "Role: X" after a table's last column heading)."""
     if nxt is None or nxt.group != block.group or _bare_label(nxt) is not None:
         return False
     if nxt.kind == "heading":  # a capture's label line, then its value line ("Key stage", "Early years, ...")
-        return block.kind == "heading" and nxt.para == block.para + 1 and field_of(block.text) == "details"
+        return block.kind == "heading" and nxt.para == block.para + 1 and field == "details"
     if nxt.kind == "field" or _inline().match(nxt.text):
         return False
     if nxt.para == block.para + 1 and {block.kind, nxt.kind} in ({"heading", "item"}, {"item", "paragraph"}):
@@ -149,7 +149,7 @@ def label_fields(blocks: list[Block]) -> list[Block]:
             continue
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         field = _bare_label(block)
-        if field and _value_follows(block, nxt):
+        if field and _value_follows(block, field, nxt):
             assert nxt is not None
             out.append(replace(nxt, kind="field", label=field, text=_clean_value(nxt.text)))
             skip = True

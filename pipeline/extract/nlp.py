@@ -82,7 +82,11 @@ class RoleTitles:
             return False
         if tok.lower_ in _CONNECTORS:
             return self._modifier(doc[i - 1], any_case) and tok.lower_ != "of"
-        return tok.text in ("'s", "’s") and doc[i - 1].lower_ in self.possessors
+        return self.possessive_at(doc, i)
+
+    def possessive_at(self, doc: Doc, i: int) -> bool:
+        """Whether token i is the "'s" of a possessor a title may open with ("children's social worker")."""
+        return i > 0 and doc[i].text in ("'s", "’s") and doc[i - 1].lower_ in self.possessors
 
     def _forward_title(self, doc: Doc, i: int, any_case: bool) -> int | None:
         """End of "Head of Policy Research" starting at token i, or None."""

@@ -296,11 +296,11 @@ def _prose_span(doc: Doc, span: Span, keep_praise: bool = False) -> Span | None:
     workers"). With `keep_praise` (a line that opens with its title), "Newly qualified" stays."""
     stop = _cues().prose_stop
     keep = TITLE_ADJECTIVES if keep_praise else frozenset()
-    possessors = role_component().possessors
+    titles = role_component()
     start = span.end - 1
     while start > span.start and (
         (doc[start - 1].is_alpha and (doc[start - 1].lower_ not in stop or doc[start - 1].lower_ in keep))
-        or (doc[start - 1].text in ("'s", "’s") and start > 1 and doc[start - 2].lower_ in possessors)
+        or titles.possessive_at(doc, start - 1)
     ):
         start -= 1
     while keep_praise and start > 0 and doc[start - 1].lower_ in keep:  # "Experienced social worker (...): £..."

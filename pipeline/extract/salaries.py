@@ -135,13 +135,18 @@ def _parse_match(text: str, match: re.Match[str]) -> Salary | None:
         period = infer_period(high)
         if period is None:
             return None
-    if high >= pats.annual_sized_from.get(period, float("inf")):
-        period = "year"  # "£25,608 to £27,000 per month": a yearly salary under a wrong period
+    period = _checked_period(high, period)
     if (period == "year" and high < MIN_PLAUSIBLE_ANNUAL) or high > MAX_PLAUSIBLE or high <= 0:
         return None
     prefix = up_to or from_only
     written = (prefix.group(0) if prefix else "") + text[match.start() : end].strip()
     return _salary(None if up_to else low, None if from_only else high, period, written, tail, bool(up_to))
+
+
+def _checked_period(high: float, period: str) -> str:
+    """The stated period, or "year" for a yearly-sized figure under a shorter one ("£25,608 to £27,000 per
+    month": a job board's period menu left at its default)."""
+    return "year" if high >= _patterns().annual_sized_from.get(period, float("inf")) else period
 
 
 def _salary(low: float | None, high: float | None, period: str, written: str, tail: str, up_to: bool) -> Salary:
@@ -243,9 +248,7 @@ def _parse_bare(text: str, match: re.Match[str], labelled: bool) -> Salary | Non
     stated = _period_after(tail)
     if not labelled and (not _SAYS_SALARY.search(head[-30:]) or (second is None and stated is None)):
         return None
-    period = stated or "year"
-    if high >= pats.annual_sized_from.get(period, float("inf")):
-        period = "year"
+    period = _checked_period(high, stated or "year")
     if (period == "year" and low < MIN_PLAUSIBLE_ANNUAL) or high > MAX_PLAUSIBLE:
         return None
     return _salary(low, high, period, text[match.start() : match.end()].strip(), tail, False)
